@@ -1,0 +1,57 @@
+"""The one domain exception: every problem found in every scenario file, each with its position."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+KeyPath = tuple[str | int, ...]
+
+
+def format_key_path(path: KeyPath) -> str:
+    """`("templates", 1, "subject")` -> `templates[1].subject`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(file)"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` when a close match exists, else an empty string."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{matches[0]}'?" if matches else ""
+
+
+@dataclass(frozen=True, order=True)
+class ScenarioError:
+    """One problem at one place in one file. Lines and columns count from 1."""
+
+    path: str
+    line: int
+    column: int
+    key_path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.key_path}: {self.message}"
+
+
+class ScenarioErrors(Exception):  # noqa: N818 (a collection of errors, named for what it holds)
+    """All problems found in one run, sorted by file and position."""
+
+    def __init__(self, errors: Sequence[ScenarioError]) -> None:
+        self.errors = sorted(set(errors))
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.errors)
+        files = len({e.path for e in self.errors})
+        lines = [str(e) for e in self.errors]
+        noun = "problem" if count == 1 else "problems"
+        where = "file" if files == 1 else "files"
+        lines.append(f"{count} {noun} in {files} scenario {where}.")
+        return "\n".join(lines)

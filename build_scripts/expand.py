@@ -1,0 +1,276 @@
+"""Step 3: turn validated scenarios into view models (order, URLs, numbering, cross-links). Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .schema import ANCHOR_LABELS, CATEGORY_TITLES, PLACEHOLDER_RE, Scenario, Timing
+
+UNIT_WORDS = {
+    "hours": ("hour", "hours"),
+    "days": ("day", "days"),
+    "business_days": ("business day", "business days"),
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of template text, or a placeholder (then `key` is set and `text` is its label)."""
+
+    text: str
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaceholderView:
+    key: str
+    label: str
+    help: str
+    example: str
+
+
+@dataclass(frozen=True)
+class TemplateView:
+    id: str
+    anchor: str
+    """HTML id of the template on its page (`template-standard`)."""
+    title: str
+    purpose: str
+    subject: str
+    body: str
+    subject_segments: tuple[Segment, ...]
+    body_segments: tuple[Segment, ...]
+    placeholder_keys: tuple[str, ...]
+    """Placeholders this template uses, in order of first use."""
+
+
+@dataclass(frozen=True)
+class SourceView:
+    number: int
+    id: str
+    title: str
+    publisher: str
+    url: str
+    year: int | None
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    id: str
+    title: str
+    text: str
+    anchor: str
+    """The named anchor this step is ultimately measured from (`interview`)."""
+    after_step: int | None
+    """Number of the earlier step it is measured from, if any."""
+    unit: str
+    earliest: int | None
+    ideal: int | None
+    latest: int | None
+    when: str
+    """The timing as a sentence ("2-24 hours after the interview, ideally 4")."""
+    template: TemplateView | None
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class RelatedView:
+    id: str
+    title: str
+    src_uri: str
+
+
+@dataclass(frozen=True)
+class ScenarioView:
+    id: str
+    title: str
+    summary: str
+    category: str
+    category_title: str
+    order: int
+    trigger: tuple[str, ...]
+    """Paragraphs of the trigger text."""
+    steps: tuple[StepView, ...]
+    placeholders: tuple[PlaceholderView, ...]
+    templates: tuple[TemplateView, ...]
+    tips_do: tuple[str, ...]
+    tips_dont: tuple[str, ...]
+    sources: tuple[SourceView, ...]
+    related: tuple[RelatedView, ...]
+    src_uri: str
+    """Path of the generated page inside the docs folder (`scenarios/post-interview.md`)."""
+    source_file: str
+    """The YAML file it came from, relative to the project root."""
+    anchors: tuple[str, ...]
+    """Named anchors its timeline is measured from, in order of first use."""
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    id: str
+    title: str
+    scenarios: tuple[ScenarioView, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderers need, in display order."""
+
+    scenarios: tuple[ScenarioView, ...]
+    categories: tuple[CategoryView, ...]
+
+
+def split_segments(text: str, labels: dict[str, str]) -> tuple[Segment, ...]:
+    """Split template text into literal runs and placeholders."""
+    segments: list[Segment] = []
+    position = 0
+    for match in PLACEHOLDER_RE.finditer(text):
+        if match.start() > position:
+            segments.append(Segment(text[position : match.start()]))
+        key = match.group(1)
+        segments.append(Segment(labels[key], key))
+        position = match.end()
+    if position < len(text):
+        segments.append(Segment(text[position:]))
+    return tuple(segments)
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Blank-line separated paragraphs, each folded to one line."""
+    blocks = [" ".join(line.strip() for line in block.splitlines()) for block in text.split("\n\n")]
+    return tuple(b.strip() for b in blocks if b.strip())
+
+
+def _amount(value: int, unit: str) -> str:
+    one, many = UNIT_WORDS[unit]
+    return f"{value} {one if value == 1 else many}"
+
+
+def describe_timing(timing: Timing, after: str) -> str:
+    """A sentence for a timing: `after` is what it is measured from ("the interview")."""
+    unit, lo, ideal, hi = timing.unit, timing.earliest, timing.ideal, timing.latest
+
+    def exactly(value: int) -> str:
+        return (
+            f"{_amount(value, unit)} after {after}"
+            if value
+            else f"as soon as possible after {after}"
+        )
+
+    if lo is not None and hi is not None and lo != hi:
+        text = (
+            f"within {_amount(hi, unit)} of {after}"
+            if lo == 0
+            else f"{lo}-{_amount(hi, unit)} after {after}"
+        )
+    elif lo is not None and hi is not None:
+        text = exactly(lo)
+    elif hi is not None:
+        text = f"within {_amount(hi, unit)} of {after}"
+    elif lo is not None:
+        text = f"at least {_amount(lo, unit)} after {after}"
+    else:
+        assert ideal is not None
+        return exactly(ideal)
+    if ideal is not None and ideal not in (lo, hi):
+        text += f", ideally {_amount(ideal, unit)}"
+    return text
+
+
+def _sort_key(scenario: Scenario) -> tuple[int, int, str]:
+    return (list(CATEGORY_TITLES).index(scenario.category), scenario.order, scenario.title.lower())
+
+
+def scenario_src_uri(scenario_id: str) -> str:
+    return f"scenarios/{scenario_id}.md"
+
+
+def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) -> ScenarioView:
+    labels = {key: p.label for key, p in scenario.placeholders.items()}
+    templates = {}
+    for t in scenario.templates:
+        keys = list(dict.fromkeys(PLACEHOLDER_RE.findall(t.subject + "\n" + t.body)))
+        templates[t.id] = TemplateView(
+            id=t.id,
+            anchor=f"template-{t.id}",
+            title=t.title,
+            purpose=t.purpose,
+            subject=t.subject,
+            body=t.body,
+            subject_segments=split_segments(t.subject, labels),
+            body_segments=split_segments(t.body, labels),
+            placeholder_keys=tuple(keys),
+        )
+    sources = {
+        s.id: SourceView(i, s.id, s.title, s.publisher, str(s.url), s.year)
+        for i, s in enumerate(scenario.sources, start=1)
+    }
+    steps: list[StepView] = []
+    numbers: dict[str, StepView] = {}
+    anchors: list[str] = []
+    for number, step in enumerate(scenario.timeline, start=1):
+        if step.from_ in numbers:
+            earlier = numbers[step.from_]
+            anchor, after_step = earlier.anchor, earlier.number
+            after = f"step {earlier.number} ({earlier.title.rstrip('.').lower()})"
+        else:
+            anchor, after_step = step.from_, None
+            after = ANCHOR_LABELS[step.from_]
+            if anchor not in anchors:
+                anchors.append(anchor)
+        view = StepView(
+            number=number,
+            id=step.id,
+            title=step.title,
+            text=step.text,
+            anchor=anchor,
+            after_step=after_step,
+            unit=step.timing.unit,
+            earliest=step.timing.earliest,
+            ideal=step.timing.ideal,
+            latest=step.timing.latest,
+            when=describe_timing(step.timing, after),
+            template=templates.get(step.template) if step.template else None,
+            sources=tuple(sources[s] for s in step.sources),
+        )
+        steps.append(view)
+        numbers[step.id] = view
+    return ScenarioView(
+        id=scenario.id,
+        title=scenario.title,
+        summary=scenario.summary,
+        category=scenario.category,
+        category_title=CATEGORY_TITLES[scenario.category],
+        order=scenario.order,
+        trigger=paragraphs(scenario.trigger),
+        steps=tuple(steps),
+        placeholders=tuple(
+            PlaceholderView(key, p.label, p.help, p.example)
+            for key, p in scenario.placeholders.items()
+        ),
+        templates=tuple(templates.values()),
+        tips_do=scenario.tips.do,
+        tips_dont=scenario.tips.dont,
+        sources=tuple(sources.values()),
+        related=tuple(
+            RelatedView(other, titles[other], scenario_src_uri(other)) for other in scenario.related
+        ),
+        src_uri=scenario_src_uri(scenario.id),
+        source_file=source_file,
+        anchors=tuple(anchors),
+    )
+
+
+def expand(scenarios: Sequence[Scenario], source_files: dict[str, str]) -> Site:
+    """Build the site's view models. `source_files` maps scenario id to its YAML path."""
+    ordered = sorted(scenarios, key=_sort_key)
+    titles = {s.id: s.title for s in ordered}
+    views = tuple(_expand_one(s, source_files.get(s.id, ""), titles) for s in ordered)
+    categories = tuple(
+        CategoryView(cid, title, tuple(v for v in views if v.category == cid))
+        for cid, title in CATEGORY_TITLES.items()
+        if any(v.category == cid for v in views)
+    )
+    return Site(scenarios=views, categories=categories)

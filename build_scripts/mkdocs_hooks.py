@@ -1,0 +1,112 @@
+"""The MkDocs adapter (the only module that imports mkdocs): scenario pages as virtual files.
+
+Listed under `hooks:` in mkdocs.yml. Pages are generated in memory on every build, so nothing is
+written into `content/` and `mkdocs serve` picks up YAML and template edits without a loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+try:
+    import build_scripts
+except ModuleNotFoundError:  # not installed: MkDocs only puts this file's folder on sys.path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import build_scripts
+
+from build_scripts import render_site
+
+log = logging.getLogger("mkdocs.plugins.followup")
+
+_state: dict = {"serve": False}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["serve"] = command == "serve"
+
+
+def _project(config: MkDocsConfig) -> build_scripts.Project:
+    return build_scripts.Project(Path(config.config_file_path).resolve().parent)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    project = _project(config)
+    result = build_scripts.check(project)
+    if result.errors:
+        report = build_scripts.ScenarioErrors(result.errors).report()
+        if not _state["serve"]:
+            raise PluginError(f"Invalid scenario files:\n{report}")
+        # While serving, show the problems instead of stopping the server.
+        log.warning("Invalid scenario files:\n%s", report)
+        _add_problem_pages(files, config, result)
+    _state["site"] = result.site
+    taken = {f.src_uri for f in files}
+    for page in render_site.render(result.site, project.templates_dir):
+        if page.src_uri in taken:
+            files.remove(files.get_file_from_path(page.src_uri))
+        generated = File.generated(config, page.src_uri, content=page.markdown)
+        if page.scenario is not None:
+            generated.edit_uri = Path(page.scenario.source_file).relative_to("content").as_posix()
+        files.append(generated)
+    _insert_scenarios_into_nav(config, result.site)
+    return files
+
+
+def _add_problem_pages(
+    files: Files, config: MkDocsConfig, result: build_scripts.CheckResult
+) -> None:
+    """Under `mkdocs serve`, a broken scenario's page shows its errors at its usual address."""
+    by_file: dict[str, list[str]] = {}
+    for error in result.errors:
+        by_file.setdefault(error.path, []).append(str(error))
+    valid_ids = {s.id for s in result.site.scenarios}
+    for path, lines in by_file.items():
+        scenario_id = result.ids_by_file.get(path) or Path(path).stem
+        if not _SLUG.match(scenario_id) or scenario_id in valid_ids:
+            continue
+        body = "\n".join("    " + line for line in lines)
+        markdown = (
+            f"# Problems in {scenario_id}\n\n"
+            "This page is shown by `mkdocs serve` because the scenario file has problems. "
+            "Fix them and save; the page reloads.\n\n" + body + "\n"
+        )
+        files.append(File.generated(config, f"scenarios/{scenario_id}.md", content=markdown))
+
+
+def _insert_scenarios_into_nav(config: MkDocsConfig, site: build_scripts.Site) -> None:
+    """Put every scenario, by category, into the nav section that holds `scenarios/index.md`."""
+    sections = [
+        {category.title: [s.src_uri for s in category.scenarios]} for category in site.categories
+    ]
+    if config.nav is None:
+        return
+    for i, item in enumerate(config.nav):
+        if item == "scenarios/index.md":
+            config.nav[i] = {"Scenarios": ["scenarios/index.md", *sections]}
+            return
+        if isinstance(item, dict):
+            (title, value), *_ = item.items()
+            if value == "scenarios/index.md" or (
+                isinstance(value, list) and "scenarios/index.md" in value
+            ):
+                config.nav[i] = {title: ["scenarios/index.md", *sections]}
+                return
+    config.nav.append({"Scenarios": ["scenarios/index.md", *sections]})
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    site = _state.get("site")
+    if site is None or page.file.generated_by:
+        return markdown
+    return render_site.fill_markers(
+        markdown, site, _project(config).templates_dir, page.file.src_uri
+    )

@@ -1,0 +1,269 @@
+"""The scenario file format: one frozen pydantic model per YAML mapping, one attribute per key."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""Scenario, step, template and source ids: lowercase letters, digits, single hyphens."""
+
+PLACEHOLDER_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+"""Placeholder keys as written between braces in subjects and bodies, e.g. `{interviewer_name}`."""
+
+PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+"""A placeholder inside template text. Any other use of braces is literal text."""
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_chars(value: str) -> str:
+    if _CONTROL_CHARS.search(value):
+        raise ValueError("contains a control character; remove it")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line of text")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+    AfterValidator(_no_control_chars),
+]
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_chars),
+    AfterValidator(_single_line),
+]
+PlaceholderKey = Annotated[str, StringConstraints(pattern=PLACEHOLDER_KEY_PATTERN, max_length=40)]
+
+Anchor = Literal[
+    "application",
+    "interview",
+    "event",
+    "submission",
+    "decision_date",
+    "rejection",
+    "verbal_offer",
+    "offer",
+    "offer_deadline",
+]
+"""The moments a timeline can be measured from. A step may also be measured from an earlier step."""
+
+ANCHOR_LABELS: dict[str, str] = {
+    "application": "you applied",
+    "interview": "the interview",
+    "event": "the event or meeting",
+    "submission": "you submitted the assignment",
+    "decision_date": "the employer's stated decision date",
+    "rejection": "the rejection arrived",
+    "verbal_offer": "the verbal offer",
+    "offer": "the written offer arrived",
+    "offer_deadline": "the offer deadline",
+}
+"""How each anchor reads in a sentence ("2 business days after the interview")."""
+
+ANCHOR_INPUT_LABELS: dict[str, str] = {
+    "application": "Date you applied",
+    "interview": "Interview date",
+    "event": "Date of the event or meeting",
+    "submission": "Date you submitted the assignment",
+    "decision_date": "Employer's stated decision date",
+    "rejection": "Date the rejection arrived",
+    "verbal_offer": "Date of the verbal offer",
+    "offer": "Date the written offer arrived",
+    "offer_deadline": "Offer deadline",
+}
+"""How each anchor is asked for in a form (worksheets, date planner)."""
+
+Category = Literal["thank-you", "waiting", "decision", "offer", "networking"]
+
+CATEGORY_TITLES: dict[str, str] = {
+    "thank-you": "Saying thank you",
+    "waiting": "While you wait",
+    "decision": "After a decision",
+    "offer": "Offers and withdrawals",
+    "networking": "Networking and references",
+}
+"""Navigation sections, in the order they appear."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Timing(_Model):
+    """When a step should happen, measured from its `from` point. Give at least one of the three."""
+
+    unit: Literal["hours", "days", "business_days"]
+    """`hours`, `days` (calendar days) or `business_days` (Monday to Friday)."""
+
+    earliest: Annotated[int, Field(ge=0, le=3650)] | None = None
+    """The soonest it makes sense; sooner looks hasty or pushy."""
+
+    ideal: Annotated[int, Field(ge=0, le=3650)] | None = None
+    """The best moment, when the guidance names one."""
+
+    latest: Annotated[int, Field(ge=0, le=3650)] | None = None
+    """After this it is late (or no longer worth sending)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Timing:
+        given = [(k, v) for k, v in self.__dict__.items() if k != "unit" and v is not None]
+        if not given:
+            raise ValueError("give at least one of earliest, ideal or latest")
+        for (name_a, a), (name_b, b) in pairwise(given):
+            if a > b:
+                raise ValueError(f"{name_a} ({a}) is after {name_b} ({b}); they must not decrease")
+        return self
+
+
+class Step(_Model):
+    """One step of a scenario's timeline, in the order they happen."""
+
+    id: Slug
+    """Short id of the step, unique in the scenario (`thank-you`, `first-check-in`)."""
+
+    title: Line
+    """What to do, as a short imperative ("Send your thank-you email")."""
+
+    text: Text
+    """One or two sentences: why this step, and how."""
+
+    from_: Annotated[str, Field(alias="from", min_length=1, max_length=64)]
+    """What the timing is measured from: an anchor (`interview`, `decision_date`, ...)
+    or the id of an earlier step."""
+
+    timing: Timing
+    """How long after `from` to act."""
+
+    template: Slug | None = None
+    """Id of the template to send at this step, if any."""
+
+    sources: tuple[Slug, ...] = ()
+    """Ids of entries under `sources` that back this step's timing."""
+
+
+class Placeholder(_Model):
+    """A blank the reader fills in, written `{key}` in subjects and bodies."""
+
+    label: Line
+    """Short name shown on the blank and on the input ("Interviewer's name")."""
+
+    help: Line
+    """One line that tells the reader what to put there."""
+
+    example: Line
+    """A realistic example value ("Ms Rivera")."""
+
+
+class Template(_Model):
+    """A ready-to-send email."""
+
+    id: Slug
+    """Short id, unique in the scenario (`standard`, `brief`)."""
+
+    title: Line
+    """Name of the variant ("Standard thank-you")."""
+
+    purpose: Line
+    """When to choose this variant over the others."""
+
+    subject: Line
+    """Subject line; may use placeholders."""
+
+    body: Text
+    """The email body; may use placeholders. Blank lines separate paragraphs."""
+
+
+class Tips(_Model):
+    """Advice for the scenario."""
+
+    do: tuple[Line, ...] = Field(default=(), max_length=20)
+    """Things to do."""
+
+    dont: tuple[Line, ...] = Field(default=(), max_length=20)
+    """Things to avoid."""
+
+
+class Source(_Model):
+    """A public reference that backs a timing claim."""
+
+    id: Slug
+    """Short id used by timeline steps (`indeed-wait`)."""
+
+    title: Line
+    """Title of the page or publication."""
+
+    publisher: Line
+    """Who published it ("Indeed", "Princeton University Career Services")."""
+
+    url: HttpUrl
+    """Public address (http or https)."""
+
+    year: Annotated[int, Field(ge=1990, le=2100)] | None = None
+    """Year of publication, when known."""
+
+
+class Scenario(_Model):
+    """One follow-up situation: when it applies, what to send and when."""
+
+    id: Slug
+    """The scenario's slug; its page is `scenarios/<id>/`. Unique across all files."""
+
+    title: Line
+    """Page title ("Thank-you note after an interview")."""
+
+    summary: Line
+    """One sentence shown in lists and at the top of the page."""
+
+    category: Category
+    """Navigation section: `thank-you`, `waiting`, `decision`, `offer` or `networking`."""
+
+    order: Annotated[int, Field(ge=0, le=10000)] = 100
+    """Position inside the category; lower comes first."""
+
+    trigger: Text
+    """The situation this scenario is for, as the reader would describe it."""
+
+    timeline: tuple[Step, ...] = Field(min_length=1, max_length=30)
+    """The follow-up steps, in order."""
+
+    placeholders: dict[PlaceholderKey, Placeholder] = Field(default_factory=dict)
+    """Blanks used by the templates, keyed by the name written between braces."""
+
+    templates: tuple[Template, ...] = Field(min_length=1, max_length=20)
+    """The emails, most common variant first."""
+
+    tips: Tips = Tips()
+    """Do and don't lists."""
+
+    sources: tuple[Source, ...] = Field(default=(), max_length=40)
+    """Public references for the timing claims."""
+
+    related: tuple[Slug, ...] = ()
+    """Ids of other scenarios worth reading next."""
+
+
+def json_schema() -> dict:
+    """The JSON Schema that editors use to autocomplete and check scenario files."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["title"] = "followup-kit scenario"
+    return schema

@@ -1,0 +1,105 @@
+"""The one Jinja environment factory: strict, and escaping by default for Markdown and HTML output.
+
+Scenario text is only ever passed to our templates as data; it is never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .expand import Segment
+
+_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+_MD_SPECIAL = set(string.punctuation) - set(_HTML_ENTITIES)
+
+
+def md_escape(value: object) -> Markup:
+    """Make text inert inside Markdown: HTML entities for <>&"' and a backslash before every
+    other ASCII punctuation character (the `pymdownx.escapeall` extension honours them all).
+    Line breaks become spaces, so text cannot start a new Markdown block."""
+    text = " ".join(str(value).split("\n"))
+    out = []
+    for char in text:
+        if char in _HTML_ENTITIES:
+            out.append(_HTML_ENTITIES[char])
+        elif char in _MD_SPECIAL:
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return Markup("".join(out))
+
+
+def html_text(value: object) -> Markup:
+    """Escape text for a raw HTML block inside Markdown, keeping line breaks without blank lines
+    (a blank line would end the HTML block)."""
+    return Markup(str(escape(str(value))).replace("\n", "&#10;"))
+
+
+def blanks_html(segments: Iterable[Segment]) -> Markup:
+    """Template text as HTML, with every placeholder as a highlighted, labelled blank."""
+    parts = []
+    for segment in segments:
+        if segment.key is None:
+            parts.append(html_text(segment.text))
+        else:
+            parts.append(
+                Markup('<span class="fu-blank" data-key="{}">[{}]</span>').format(
+                    segment.key, segment.text
+                )
+            )
+    return Markup("").join(parts)
+
+
+def blanks_text(segments: Iterable[Segment]) -> str:
+    """Template text as plain text, placeholders shown as `[Label]`."""
+    return "".join(s.text if s.key is None else f"[{s.text}]" for s in segments)
+
+
+_SAFE_URL = re.compile(r"^[A-Za-z0-9_./#-]*$")
+
+
+def safe_url(value: object) -> Markup:
+    """A relative link or id built from validated slugs, passed through unescaped. Anything
+    else is a bug in our templates or validation, so it stops the build."""
+    text = str(value)
+    if not _SAFE_URL.match(text):
+        raise ValueError(f"refusing to emit {text!r} as a link or id")
+    return Markup(text)
+
+
+def _finalize_markdown(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return md_escape(value)
+
+
+def make_env(templates_dir: Path, output: str) -> Environment:
+    """A fresh environment for `output` "markdown" or "html" (fresh per build, so template
+    edits show up under `mkdocs serve`)."""
+    if output not in ("markdown", "html"):
+        raise ValueError(f"unknown output kind {output!r}")
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        undefined=StrictUndefined,
+        autoescape=output == "html",
+        finalize=_finalize_markdown if output == "markdown" else None,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        html=html_text,
+        md=md_escape,
+        blanks_html=blanks_html,
+        blanks_text=blanks_text,
+        url=safe_url,
+    )
+    return env

@@ -1,0 +1,115 @@
+"""The real MkDocs build: strict and silent on our content, and open to new scenario files."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site
+from mkdocs.exceptions import Abort, PluginError
+
+import build_scripts
+
+
+def test_strict_build_of_the_real_content_logs_no_warnings(tmp_path: Path, mkdocs_logs) -> None:
+    build_site(ROOT, tmp_path / "site")
+    assert mkdocs_logs.at_least(logging.WARNING) == []
+    site = build_scripts.build(build_scripts.Project(ROOT))
+    for scenario in site.scenarios:
+        page = tmp_path / "site" / "scenarios" / scenario.id / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert scenario.title.replace("'", "&#39;") in html
+        for template in scenario.templates:
+            assert f'id="{template.anchor}"' in html
+    timing = (tmp_path / "site" / "timing" / "index.html").read_text(encoding="utf-8")
+    for scenario in site.scenarios:
+        assert f'href="../scenarios/{scenario.id}/"' in timing
+    assert not (tmp_path / "site" / "scenarios" / "post-interview.yml").exists()
+    assert (tmp_path / "site" / "schema" / "scenario.schema.json").is_file()
+
+
+def _nav_links(html: str) -> list[str]:
+    nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("</nav>\n</div>")] if "</nav>\n</div>" in nav else nav
+    return re.findall(r'href="([^"]+)"', nav)
+
+
+def test_a_new_yaml_file_becomes_a_page_and_a_nav_entry(project: Path, tmp_path: Path) -> None:
+    source = (project / "content" / "scenarios" / "post-interview.yml").read_text()
+    new = (
+        source.replace("id: post-interview", "id: after-take-home")
+        .replace("title: Thank-you note after an interview", "title: After a take-home assignment")
+        .replace("related: [", "related: [post-interview, ")
+        .replace("related: [post-interview, post-interview", "related: [post-interview")
+    )
+    (project / "content" / "scenarios" / "after-take-home.yml").write_text(new)
+    build_site(project, tmp_path / "site")
+    page = tmp_path / "site" / "scenarios" / "after-take-home" / "index.html"
+    assert "After a take-home assignment" in page.read_text()
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "scenarios/after-take-home/" in " ".join(_nav_links(home))
+    assert "After a take-home assignment" in home  # the generated scenario table on the home page
+    timing = (tmp_path / "site" / "timing" / "index.html").read_text()
+    assert "After a take-home assignment" in timing
+
+
+def test_nav_lists_scenarios_in_category_then_order(project: Path, tmp_path: Path) -> None:
+    scenarios = project / "content" / "scenarios"
+    base = (scenarios / "post-interview.yml").read_text()
+    for name, order in (("zz-first", 1), ("aa-last", 999)):
+        text = base.replace("id: post-interview", f"id: {name}").replace(
+            "order: 10", f"order: {order}"
+        )
+        text = re.sub(r"related: \[.*\]", "related: []", text)
+        (scenarios / f"{name}.yml").write_text(text)
+    build_site(project, tmp_path / "site")
+    links = _nav_links((tmp_path / "site" / "index.html").read_text())
+    position = {link: i for i, link in enumerate(links)}
+    assert position["scenarios/zz-first/"] < position["scenarios/post-interview/"]
+    assert position["scenarios/post-interview/"] < position["scenarios/aa-last/"]
+
+
+def test_a_broken_scenario_stops_the_build_with_positions(
+    project: Path, tmp_path: Path, mkdocs_logs
+) -> None:
+    bad = project / "content" / "scenarios" / "post-interview.yml"
+    bad.write_text(bad.read_text().replace("category: thank-you", "category: thanks"))
+    with pytest.raises((PluginError, Abort)):
+        build_site(project, tmp_path / "site")
+    errors = "\n".join(mkdocs_logs.at_least(logging.ERROR))
+    assert "content/scenarios/post-interview.yml:5:11: category: expected one of" in errors
+
+
+def test_removed_scenario_leaves_no_stale_page(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    scenarios = project / "content" / "scenarios"
+    extra = (
+        (scenarios / "post-interview.yml")
+        .read_text()
+        .replace("id: post-interview", "id: temporary")
+    )
+    (scenarios / "temporary.yml").write_text(re.sub(r"related: \[.*\]", "related: []", extra))
+    build_site(project, site)
+    assert (site / "scenarios" / "temporary" / "index.html").is_file()
+    (scenarios / "temporary.yml").unlink()
+    build_site(project, site)
+    assert not (site / "scenarios" / "temporary").exists()
+    assert not list((project / "content").rglob("*.md.tmp"))
+    assert sorted(p.name for p in (project / "content" / "scenarios").iterdir()) == sorted(
+        p.name for p in (ROOT / "content" / "scenarios").iterdir()
+    )
+
+
+def test_building_never_writes_into_the_source_tree(project: Path, tmp_path: Path) -> None:
+    before = sorted(
+        str(p.relative_to(project)) for p in project.rglob("*") if "build_scripts" not in p.parts
+    )
+    build_site(project, tmp_path / "site")
+    after = sorted(
+        str(p.relative_to(project)) for p in project.rglob("*") if "build_scripts" not in p.parts
+    )
+    assert before == after
+    shutil.rmtree(tmp_path / "site")

@@ -1,0 +1,110 @@
+"""Generated Markdown pages (golden files) and the escaping of scenario text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from build_scripts.expand import describe_timing, expand
+from build_scripts.load import load_text
+from build_scripts.render_site import fill_markers, render
+from build_scripts.schema import Timing
+from build_scripts.templating import md_escape
+from build_scripts.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted(p for p in (Path(__file__).parent / "golden" / "site").iterdir() if p.is_dir())
+
+
+def site_for(yaml_file: Path):
+    raw = load_text(yaml_file.read_bytes(), f"content/scenarios/{yaml_file.name}")
+    scenarios, errors = validate([raw])
+    assert errors == []
+    return expand(scenarios, {scenarios[0].id: raw.path})
+
+
+def to_html(text: str) -> str:
+    """Convert with the Markdown extensions that mkdocs.yml enables."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.SafeLoader)
+    names, configs = [], {}
+    for item in config["markdown_extensions"]:
+        if isinstance(item, dict):
+            (name, options), *_ = item.items()
+            names.append(name)
+            configs[name] = options
+        else:
+            names.append(item)
+    return markdown.markdown(text, extensions=names, extension_configs=configs)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_scenario_page_matches_golden(case: Path, update_goldens: bool) -> None:
+    site = site_for(case / "scenario.yml")
+    page = next(p for p in render(site, ROOT / "templates") if p.scenario is not None)
+    expected = case / "expected.md"
+    if update_goldens:
+        expected.write_text(page.markdown, encoding="utf-8")
+    assert page.markdown == expected.read_text(encoding="utf-8")
+
+
+def test_hostile_text_stays_inert_in_the_html() -> None:
+    site = site_for(Path(__file__).parent / "golden" / "site" / "hostile-text" / "scenario.yml")
+    html = "\n".join(to_html(p.markdown) for p in render(site, ROOT / "templates"))
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "<iframe" not in html
+    assert not re.search(r"<[^>]+\son\w+\s*=", html), "event handler attribute in output"
+    assert not re.search(r"href=\"\s*(javascript|data|vbscript):", html)
+    assert 'id="evil"' not in html
+    # The payloads are shown to the reader as literal text.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{ config }}" in html
+    assert "{% include &#39;/etc/passwd&#39; %}" in html or "{% include '/etc/passwd' %}" in html
+    assert "{0.__class__}" in html
+
+
+def test_placeholders_render_as_labelled_blanks() -> None:
+    site = site_for(CASES[0] / "scenario.yml")
+    html = to_html(render(site, ROOT / "templates")[0].markdown)
+    assert '<span class="fu-blank" data-key="name">[Their name]</span>' in html
+    assert "{name}" not in html
+
+
+@pytest.mark.parametrize(
+    ("timing", "expected"),
+    [
+        (
+            {"unit": "hours", "earliest": 2, "ideal": 4, "latest": 24},
+            "2-24 hours after X, ideally 4 hours",
+        ),
+        ({"unit": "hours", "latest": 48}, "within 48 hours of X"),
+        ({"unit": "business_days", "earliest": 0, "latest": 1}, "within 1 business day of X"),
+        ({"unit": "days", "earliest": 7}, "at least 7 days after X"),
+        ({"unit": "days", "ideal": 1}, "1 day after X"),
+        ({"unit": "days", "earliest": 3, "latest": 3}, "3 days after X"),
+        ({"unit": "hours", "ideal": 0}, "as soon as possible after X"),
+    ],
+)
+def test_timing_sentences(timing: dict, expected: str) -> None:
+    assert describe_timing(Timing(**timing), "X") == expected
+
+
+def test_md_escape_neutralises_markdown_and_html() -> None:
+    assert md_escape("a*b_c [x](y) <b> & #") == r"a\*b\_c \[x\]\(y\) &lt;b&gt; &amp; \#"
+    assert md_escape("line\n# heading") == r"line \# heading"
+
+
+def test_scenario_list_marker_is_replaced_with_links_relative_to_the_page() -> None:
+    site = site_for(CASES[0] / "scenario.yml")
+    text = fill_markers(
+        "Intro\n\n<!-- followup:scenario-list -->\n", site, ROOT / "templates", "index.md"
+    )
+    assert "(scenarios/basic.md)" in text
+    nested = fill_markers(
+        "<!-- followup:scenario-list -->", site, ROOT / "templates", "guide/page.md"
+    )
+    assert "(../scenarios/basic.md)" in nested
