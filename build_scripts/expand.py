@@ -214,7 +214,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         if step.from_ in numbers:
             earlier = numbers[step.from_]
             anchor, after_step = earlier.anchor, earlier.number
-            after = f"step {earlier.number} ({earlier.title.rstrip('.').lower()})"
+            after = f"step {earlier.number}"
         else:
             anchor, after_step = step.from_, None
             after = ANCHOR_LABELS[step.from_]
