@@ -55,6 +55,8 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     if args.quiet:
         command.append("--quiet")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    if args.paper:
+        env["FOLLOWUP_PAPER"] = args.paper
     done = subprocess.run(command, cwd=project.root, env=env, check=False)
     return 0 if done.returncode == 0 else 1
 
@@ -94,7 +96,14 @@ def parser() -> argparse.ArgumentParser:
     )
     c.set_defaults(run=_cmd_check)
 
-    b = commands.add_parser("build", help="check the scenarios, then build the site into site/")
+    b = commands.add_parser(
+        "build", help="check the scenarios, then build the site and its PDFs into site/"
+    )
+    b.add_argument(
+        "--paper",
+        choices=["a4", "letter"],
+        help="paper size of the PDFs (default: extra.followup.paper in mkdocs.yml, else a4)",
+    )
     b.add_argument("--site-dir", help="build into this folder instead of site/")
     b.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     b.set_defaults(run=_cmd_build)

@@ -6,7 +6,9 @@ written into `content/` and `mkdocs serve` picks up YAML and template edits with
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -22,7 +24,7 @@ except ModuleNotFoundError:  # not installed: MkDocs only puts this file's folde
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import build_scripts
 
-from build_scripts import render_site
+from build_scripts import render_pdf, render_site
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -48,17 +50,102 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # While serving, show the problems instead of stopping the server.
         log.warning("Invalid scenario files:\n%s", report)
         _add_problem_pages(files, config, result)
-    _state["site"] = result.site
+    _insert_scenarios_into_nav(config, result.site)
+    downloads = _add_pdfs(files, config, project, result.site)
+    _state.update(site=result.site, downloads=downloads)
     taken = {f.src_uri for f in files}
-    for page in render_site.render(result.site, project.templates_dir):
+    for page in render_site.render(result.site, project.templates_dir, downloads):
         if page.src_uri in taken:
             files.remove(files.get_file_from_path(page.src_uri))
         generated = File.generated(config, page.src_uri, content=page.markdown)
         if page.scenario is not None:
             generated.edit_uri = Path(page.scenario.source_file).relative_to("content").as_posix()
         files.append(generated)
-    _insert_scenarios_into_nav(config, result.site)
     return files
+
+
+def _pdf_options(config: MkDocsConfig) -> render_pdf.PdfOptions:
+    settings = (config.extra or {}).get("followup", {}) or {}
+    paper = str(os.environ.get("FOLLOWUP_PAPER") or settings.get("paper") or "a4").lower()
+    if paper not in render_pdf.PAPER_SIZES:
+        raise PluginError(
+            f"extra.followup.paper in mkdocs.yml: expected one of "
+            f"{', '.join(render_pdf.PAPER_SIZES)}, got {paper!r}"
+        )
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    edition = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        if epoch and epoch.isdigit()
+        else dt.datetime.now(dt.UTC).date()
+    )
+    return render_pdf.PdfOptions(
+        title=config.site_name,
+        subtitle=config.site_description or "",
+        author=config.site_author or config.site_name,
+        edition=edition,
+        paper=paper,  # type: ignore[arg-type]
+        language=config.theme.get("language") or "en",
+    )
+
+
+def _guide_entries(config: MkDocsConfig, files: Files) -> list[render_pdf.GuideEntry]:
+    """The guide's chapters in navigation order: hand-written pages, timing, scenarios."""
+    entries: list[render_pdf.GuideEntry] = []
+
+    def walk(items: list, section: str | None) -> None:
+        for item in items:
+            title, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
+            if isinstance(value, list):
+                walk(value, title)
+            elif value == "scenarios/index.md" or (
+                section == "Scenarios" and value.startswith("scenarios/")
+            ):
+                if not any(e.kind == "scenarios" for e in entries):
+                    entries.append(
+                        render_pdf.GuideEntry("scenarios", section or title or "Scenarios")
+                    )
+            elif value == "timing.md":
+                entries.append(render_pdf.GuideEntry("timing", title or "Timing at a glance"))
+            elif isinstance(value, str) and value.endswith(".md"):
+                file = files.get_file_from_path(value)
+                if file is not None and not file.generated_by:
+                    entries.append(
+                        render_pdf.GuideEntry("page", title or value, value, file.content_string)
+                    )
+
+    walk(config.nav or [], None)
+    if not any(e.kind == "scenarios" for e in entries):
+        entries.append(render_pdf.GuideEntry("scenarios", "Scenarios"))
+    return entries
+
+
+def _add_pdfs(
+    files: Files, config: MkDocsConfig, project: build_scripts.Project, site: build_scripts.Site
+) -> render_site.Downloads:
+    """Render the guide and scenario PDFs into the site (skipped while serving, unless asked)."""
+    if _state["serve"] and os.environ.get("FOLLOWUP_PDF_ON_SERVE") != "1":
+        return render_site.NO_DOWNLOADS
+    try:
+        pdfs = render_pdf.render_all(
+            site,
+            _guide_entries(config, files),
+            _pdf_options(config),
+            project.templates_dir,
+            asset_dirs=[project.root / "content" / "assets"],
+            extensions=config.markdown_extensions,
+            extension_configs=config.mdx_configs,
+        )
+    except render_pdf.PdfError as exc:
+        if _state["serve"]:
+            log.warning("PDF not built: %s", exc)
+            return render_site.NO_DOWNLOADS
+        raise PluginError(f"PDF not built: {exc}") from None
+    for path, data in pdfs.items():
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, path, content=data))
+    return render_site.Downloads({path: len(data) for path, data in pdfs.items()})
 
 
 def _add_problem_pages(
@@ -108,5 +195,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if site is None or page.file.generated_by:
         return markdown
     return render_site.fill_markers(
-        markdown, site, _project(config).templates_dir, page.file.src_uri
+        markdown,
+        site,
+        _project(config).templates_dir,
+        page.file.src_uri,
+        _state.get("downloads", render_site.NO_DOWNLOADS),
     )

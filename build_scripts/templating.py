@@ -73,6 +73,17 @@ def safe_url(value: object) -> Markup:
     return Markup(text)
 
 
+def css_string(value: object) -> Markup:
+    """A quoted CSS string that cannot end the string, the rule or a <style> element early."""
+    out = []
+    for char in str(value):
+        if char.isalnum() or char in " .,;:!?-_()'&":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return Markup('"' + "".join(out) + '"')
+
+
 def _finalize_markdown(value: object) -> object:
     if value is None:
         return ""
@@ -101,5 +112,6 @@ def make_env(templates_dir: Path, output: str) -> Environment:
         blanks_html=blanks_html,
         blanks_text=blanks_text,
         url=safe_url,
+        css_string=css_string,
     )
     return env

@@ -1,0 +1,226 @@
+"""The guide PDF and the per-scenario PDFs, checked by structure (pypdf, pdftotext), not bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_site, copy_project
+from pypdf import PdfReader
+
+import build_scripts
+from build_scripts.render_pdf import PdfError, PdfOptions, write_pdf
+from build_scripts.render_site import GUIDE_PDF, scenario_pdf_path
+from build_scripts.templating import blanks_text
+
+
+def pdftotext(pdf: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-layout"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    done = subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, page number from 1) of every outline entry, in order."""
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("pdf") / "site"
+    build_site(ROOT, site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def site_model() -> build_scripts.Site:
+    return build_scripts.build(build_scripts.Project(ROOT))
+
+
+def test_guide_has_a_sensible_number_of_pages(built: Path, site_model) -> None:
+    reader = PdfReader(built / GUIDE_PDF)
+    scenarios = len(site_model.scenarios)
+    # Cover, contents, guide chapters, then at least a page and a worksheet per scenario.
+    assert 8 + 2 * scenarios <= len(reader.pages) <= 20 + 6 * scenarios
+
+
+def test_outline_mirrors_chapters_scenarios_and_templates(built: Path, site_model) -> None:
+    reader = PdfReader(built / GUIDE_PDF)
+    outline = outline_titles(reader)
+    top = [title for depth, title, _ in outline if depth == 0]
+    assert top[0] == "Contents"
+    assert "Timing at a glance" in top
+    assert "Scenarios" in top
+    entries = [(depth, title) for depth, title, _ in outline]
+    for scenario in site_model.scenarios:
+        assert (1, scenario.title) in entries
+        start = entries.index((1, scenario.title))
+        children = []
+        for depth, title in entries[start + 1 :]:
+            if depth < 2:
+                break
+            children.append(title)
+        assert children == [t.title for t in scenario.templates] + [f"Worksheet: {scenario.title}"]
+
+
+def test_every_contents_entry_points_at_the_page_where_its_heading_is(built: Path) -> None:
+    pdf = built / GUIDE_PDF
+    contents = pdftotext(pdf, 2)
+    entries = re.findall(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", contents, re.MULTILINE)
+    assert len(entries) > 20
+    seen_worksheet = 0
+    for title, number in entries:
+        page_text = squash(pdftotext(pdf, int(number)))
+        if title == "Worksheet":
+            seen_worksheet += 1
+            assert "Worksheet:" in page_text
+        else:
+            assert squash(title) in page_text, f"{title!r} not on page {number}"
+    assert seen_worksheet > 0
+
+
+def test_every_template_subject_is_printed_with_its_blanks(built: Path, site_model) -> None:
+    text = squash(pdftotext(built / GUIDE_PDF))
+    for scenario in site_model.scenarios:
+        for template in scenario.templates:
+            assert squash(blanks_text(template.subject_segments)) in text
+
+
+def test_worksheets_are_fillable_with_predictable_field_names(built: Path, site_model) -> None:
+    fields = PdfReader(built / GUIDE_PDF).get_fields()
+    for scenario in site_model.scenarios:
+        for name in ("company", "role", "interviewers", "detail", "date-interview", "notes"):
+            assert f"{scenario.id}__{name}" in fields
+        assert f"{scenario.id}__date-decision_date" in fields
+        for step in scenario.steps:
+            assert fields[f"{scenario.id}__step-{step.id}-date"]["/FT"] == "/Tx"
+            assert fields[f"{scenario.id}__step-{step.id}-sent"]["/FT"] == "/Btn"
+
+
+def test_fonts_are_embedded_and_subset(built: Path) -> None:
+    done = subprocess.run(
+        ["pdffonts", str(built / GUIDE_PDF)], capture_output=True, text=True, check=True
+    )
+    rows = done.stdout.splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *_rest = row.split()
+        emb, sub = row.split()[-5:-3]
+        assert (emb, sub) == ("yes", "yes"), row
+        assert re.match(r"^[A-Z]{6}\+", name), row
+
+
+def test_metadata_and_tags_are_set(built: Path) -> None:
+    reader = PdfReader(built / GUIDE_PDF)
+    meta = reader.metadata
+    assert meta.title == "Follow Up Well"
+    assert meta.author
+    assert meta.subject
+    assert "job interview" in meta["/Keywords"]
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root  # tagged for screen readers (PDF/UA-1)
+
+
+def test_each_scenario_has_its_own_short_pdf(built: Path, site_model) -> None:
+    for scenario in site_model.scenarios:
+        reader = PdfReader(built / scenario_pdf_path(scenario.id))
+        assert 1 <= len(reader.pages) <= 4, scenario.id
+        text = squash(pdftotext(built / scenario_pdf_path(scenario.id)))
+        assert scenario.title in text
+        assert "Worksheet" in text
+        assert reader.metadata.title.startswith(scenario.title)
+        assert f"{scenario.id}__company" in reader.get_fields()
+
+
+def test_site_links_to_both_pdfs_with_their_size(built: Path, site_model) -> None:
+    home = (built / "index.html").read_text()
+    assert re.search(
+        r'href="downloads/follow-up-guide.pdf">Download the printable guide \(PDF, \d+ KB\)', home
+    )
+    for scenario in site_model.scenarios:
+        page = (built / "scenarios" / scenario.id / "index.html").read_text()
+        assert f'href="../../downloads/scenarios/{scenario.id}.pdf"' in page
+        assert 'href="../../downloads/follow-up-guide.pdf"' in page
+
+
+OPTIONS = PdfOptions("T", "S", "A", dt.date(2026, 1, 1))
+
+
+def test_url_fetcher_refuses_private_files_and_the_network(tmp_path: Path) -> None:
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    html = (
+        '<html lang="en"><head><title>x</title>'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/evil.css"></head>'
+        '<body><img src="file:///etc/passwd" alt=""><p>x</p></body></html>'
+    )
+    with pytest.raises(PdfError) as caught:
+        write_pdf(html, "probe.pdf", allowed, [allowed], OPTIONS)
+    problems = "\n".join(caught.value.problems)
+    assert "refused to load file:///etc/passwd" in problems
+    assert "refused to load http://127.0.0.1:9/evil.css" in problems
+
+
+def test_url_fetcher_serves_files_inside_the_allowed_folders(tmp_path: Path) -> None:
+    (tmp_path / "style.css").write_text("p { color: red }")
+    html = (
+        '<html lang="en"><head><title>x</title><link rel="stylesheet" href="style.css">'
+        "</head><body><p>x</p></body></html>"
+    )
+    assert write_pdf(html, "ok.pdf", tmp_path, [tmp_path], OPTIONS).startswith(b"%PDF")
+
+
+def test_weasyprint_warnings_fail_the_render(tmp_path: Path) -> None:
+    html = (
+        '<html lang="en"><head><title>x</title><style>p { colour: red }</style></head>'
+        "<body><p>x</p></body></html>"
+    )
+    with pytest.raises(PdfError, match="colour"):
+        write_pdf(html, "bad.pdf", tmp_path, [tmp_path], OPTIONS)
+
+
+def test_letter_paper_is_one_setting_away(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("paper: a4", "paper: letter"))
+    build_site(project, tmp_path / "site")
+    for path in (GUIDE_PDF, scenario_pdf_path("post-interview")):
+        box = PdfReader(tmp_path / "site" / path).pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_a_forkers_scenario_appears_in_contents_outline_and_its_own_pdf(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    scenarios = project / "content" / "scenarios"
+    text = (scenarios / "post-interview.yml").read_text()
+    text = text.replace("id: post-interview", "id: after-take-home")
+    text = text.replace("title: Thank-you note after an interview", "title: After a take-home task")
+    text = re.sub(r"related: \[.*\]", "related: []", text)
+    (scenarios / "after-take-home.yml").write_text(text)
+    build_site(project, tmp_path / "site")
+    guide = tmp_path / "site" / GUIDE_PDF
+    assert "After a take-home task" in pdftotext(guide, 2)
+    assert (1, "After a take-home task") in [(d, t) for d, t, _ in outline_titles(PdfReader(guide))]
+    own = tmp_path / "site" / scenario_pdf_path("after-take-home")
+    assert "After a take-home task" in pdftotext(own)
+    assert "after-take-home__company" in PdfReader(guide).get_fields()
