@@ -139,11 +139,14 @@ def test_metadata_and_tags_are_set(built: Path) -> None:
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en"
     assert "/StructTreeRoot" in root  # tagged for screen readers (PDF/UA-1)
+    assert root["/MarkInfo"]["/Marked"] is True
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] is True
 
 
 def test_each_scenario_has_its_own_short_pdf(built: Path, site_model) -> None:
     for scenario in site_model.scenarios:
         reader = PdfReader(built / scenario_pdf_path(scenario.id))
+        # Timeline and tips, templates, worksheet: three pages, four with many long templates.
         assert 1 <= len(reader.pages) <= 4, scenario.id
         text = squash(pdftotext(built / scenario_pdf_path(scenario.id)))
         assert scenario.title in text
