@@ -139,8 +139,8 @@ def test_metadata_and_tags_are_set(built: Path) -> None:
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en"
     assert "/StructTreeRoot" in root  # tagged for screen readers (PDF/UA-1)
-    assert root["/MarkInfo"]["/Marked"] is True
-    assert root["/ViewerPreferences"]["/DisplayDocTitle"] is True
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
 
 
 def test_each_scenario_has_its_own_short_pdf(built: Path, site_model) -> None:
