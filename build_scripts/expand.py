@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .schema import ANCHOR_LABELS, CATEGORY_TITLES, PLACEHOLDER_RE, Scenario, Timing
+from .schema import (
+    ANCHOR_LABELS,
+    CATEGORY_TITLES,
+    PLACEHOLDER_RE,
+    SHARED_AVOID_PHRASES,
+    Scenario,
+    Timing,
+)
 
 UNIT_WORDS = {
     "hours": ("hour", "hours"),
@@ -105,6 +112,12 @@ class ScenarioView:
     """The YAML file it came from, relative to the project root."""
     anchors: tuple[str, ...]
     """Named anchors its timeline is measured from, in order of first use."""
+    used_placeholders: tuple[PlaceholderView, ...]
+    """Placeholders that the templates use, in order of first use."""
+    min_words: int
+    max_words: int
+    avoid: tuple[str, ...]
+    """Phrases to avoid: the shared list plus the scenario's own, lowercase."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +250,11 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         )
         steps.append(view)
         numbers[step.id] = view
+    placeholder_views = {
+        key: PlaceholderView(key, p.label, p.help, p.example)
+        for key, p in scenario.placeholders.items()
+    }
+    used = dict.fromkeys(key for t in templates.values() for key in t.placeholder_keys)
     return ScenarioView(
         id=scenario.id,
         title=scenario.title,
@@ -246,10 +264,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         order=scenario.order,
         trigger=paragraphs(scenario.trigger),
         steps=tuple(steps),
-        placeholders=tuple(
-            PlaceholderView(key, p.label, p.help, p.example)
-            for key, p in scenario.placeholders.items()
-        ),
+        placeholders=tuple(placeholder_views.values()),
         templates=tuple(templates.values()),
         tips_do=scenario.tips.do,
         tips_dont=scenario.tips.dont,
@@ -260,6 +275,10 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         src_uri=scenario_src_uri(scenario.id),
         source_file=source_file,
         anchors=tuple(anchors),
+        used_placeholders=tuple(placeholder_views[key] for key in used),
+        min_words=scenario.body_words.min,
+        max_words=scenario.body_words.max,
+        avoid=tuple(dict.fromkeys(p.lower() for p in (*SHARED_AVOID_PHRASES, *scenario.avoid))),
     )
 
 

@@ -24,7 +24,7 @@ except ModuleNotFoundError:  # not installed: MkDocs only puts this file's folde
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import build_scripts
 
-from build_scripts import render_pdf, render_site
+from build_scripts import render_pack, render_pdf, render_site
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -51,7 +51,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         log.warning("Invalid scenario files:\n%s", report)
         _add_problem_pages(files, config, result)
     _insert_scenarios_into_nav(config, result.site)
-    downloads = _add_pdfs(files, config, project, result.site)
+    downloads = _add_downloads(files, config, project, result.site)
     _state.update(site=result.site, downloads=downloads)
     taken = {f.src_uri for f in files}
     for page in render_site.render(result.site, project.templates_dir, downloads):
@@ -119,33 +119,34 @@ def _guide_entries(config: MkDocsConfig, files: Files) -> list[render_pdf.GuideE
     return entries
 
 
-def _add_pdfs(
+def _add_downloads(
     files: Files, config: MkDocsConfig, project: build_scripts.Project, site: build_scripts.Site
 ) -> render_site.Downloads:
-    """Render the guide and scenario PDFs into the site (skipped while serving, unless asked)."""
-    if _state["serve"] and os.environ.get("FOLLOWUP_PDF_ON_SERVE") != "1":
-        return render_site.NO_DOWNLOADS
-    try:
-        pdfs = render_pdf.render_all(
-            site,
-            _guide_entries(config, files),
-            _pdf_options(config),
-            project.templates_dir,
-            asset_dirs=[project.root / "content" / "assets"],
-            extensions=config.markdown_extensions,
-            extension_configs=config.mdx_configs,
-        )
-    except render_pdf.PdfError as exc:
-        if _state["serve"]:
+    """Add the template pack and the PDFs to the site (PDFs are skipped while serving,
+    unless FOLLOWUP_PDF_ON_SERVE=1)."""
+    options = _pdf_options(config)
+    outputs = render_pack.render(site, options.edition)
+    if not _state["serve"] or os.environ.get("FOLLOWUP_PDF_ON_SERVE") == "1":
+        try:
+            outputs |= render_pdf.render_all(
+                site,
+                _guide_entries(config, files),
+                options,
+                project.templates_dir,
+                asset_dirs=[project.root / "content" / "assets"],
+                extensions=config.markdown_extensions,
+                extension_configs=config.mdx_configs,
+            )
+        except render_pdf.PdfError as exc:
+            if not _state["serve"]:
+                raise PluginError(f"PDF not built: {exc}") from None
             log.warning("PDF not built: %s", exc)
-            return render_site.NO_DOWNLOADS
-        raise PluginError(f"PDF not built: {exc}") from None
-    for path, data in pdfs.items():
+    for path, data in outputs.items():
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)
         files.append(File.generated(config, path, content=data))
-    return render_site.Downloads({path: len(data) for path, data in pdfs.items()})
+    return render_site.Downloads({path: len(data) for path, data in outputs.items()})
 
 
 def _add_problem_pages(

@@ -9,6 +9,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .expand import ScenarioView, Site
+from .render_pack import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, scenario_json, template_file
+from .schema import ANCHOR_INPUT_LABELS
 from .templating import make_env
 
 GUIDE_PDF = "downloads/follow-up-guide.pdf"
@@ -36,8 +38,26 @@ class PageKind:
     """Returns (src_uri, extra template context) for every page of this kind."""
 
 
+def scenario_context(scenario: ScenarioView) -> dict:
+    """What the scenario page template needs besides the scenario itself."""
+    depth = "../" * scenario.src_uri.count("/")
+    return {
+        "s": scenario,
+        "anchors": [(a, ANCHOR_INPUT_LABELS[a]) for a in scenario.anchors],
+        "uses_hours": any(step.unit == "hours" for step in scenario.steps),
+        "files": {
+            t.id: {ext: depth + template_file(scenario.id, t.id, ext) for ext in ("txt", "eml")}
+            for t in scenario.templates
+        },
+        "data": {**scenario_json(scenario), "sender": DRAFT_SENDER},
+    }
+
+
 PAGE_KINDS: tuple[PageKind, ...] = (
-    PageKind("site/scenario.md.j2", lambda site: [(s.src_uri, {"s": s}) for s in site.scenarios]),
+    PageKind(
+        "site/scenario.md.j2",
+        lambda site: [(s.src_uri, scenario_context(s)) for s in site.scenarios],
+    ),
     PageKind("site/scenarios_index.md.j2", lambda site: [("scenarios/index.md", {})]),
     PageKind("site/timing.md.j2", lambda site: [("timing.md", {})]),
 )
@@ -45,20 +65,20 @@ PAGE_KINDS: tuple[PageKind, ...] = (
 
 @dataclass(frozen=True)
 class Downloads:
-    """Sizes in bytes of the PDFs built alongside the site, by their path in the site.
+    """Sizes in bytes of the files built alongside the site (PDFs, template pack), by path.
+    PDFs are missing from it when they were not built (as during `mkdocs serve`)."""
 
-    `None` means PDFs were not built (as during `mkdocs serve`)."""
-
-    sizes: dict[str, int] | None
+    sizes: dict[str, int]
 
     def link(self, path: str, from_page: str, label: str, primary: bool = False) -> str | None:
         """A Markdown download button for `path`, relative to `from_page`, or None."""
-        if self.sizes is None or path not in self.sizes:
+        if path not in self.sizes:
             return None
         href = "../" * from_page.count("/") + path
         style = ".md-button .md-button--primary" if primary else ".md-button"
         size = human_size(self.sizes[path])
-        return f"[{label} (PDF, {size})]({href}){{ {style} .fu-download download }}"
+        kind = path.rsplit(".", 1)[-1].upper()
+        return f"[{label} ({kind}, {size})]({href}){{ {style} .fu-download download }}"
 
 
 def human_size(size: int) -> str:
@@ -68,7 +88,7 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-NO_DOWNLOADS = Downloads(None)
+NO_DOWNLOADS = Downloads({})
 
 
 @dataclass(frozen=True)
@@ -105,16 +125,15 @@ def _download_links(downloads: Downloads, src_uri: str, context: dict) -> Markup
             )
         )
     links.append(downloads.link(GUIDE_PDF, src_uri, "Download the full guide"))
-    if downloads.sizes is None:
-        return None
-    return Markup(" ".join(link for link in links if link))
+    present = [link for link in links if link]
+    return Markup(" ".join(present)) if present else None
 
 
 def scenario_list(site: Site, templates_dir: Path, base: str) -> str:
     """The scenario table for hand-written pages; `base` is the relative path to `scenarios/`."""
     env = make_env(templates_dir, "markdown")
     with_base = env.from_string('{% include "site/_scenario_list.md.j2" %}')
-    return with_base.render(site=site, base=base)
+    return with_base.render(site=site, base=base, level=3)
 
 
 PDFS_SKIPPED_NOTE = (
@@ -135,8 +154,11 @@ def fill_markers(
         base = "../" * page_src_uri.count("/") + "scenarios/"
         markdown = markdown.replace(SCENARIO_LIST_MARKER, scenario_list(site, templates_dir, base))
     if DOWNLOADS_MARKER in markdown:
-        button = downloads.link(
+        guide = downloads.link(
             GUIDE_PDF, page_src_uri, "Download the printable guide", primary=True
         )
-        markdown = markdown.replace(DOWNLOADS_MARKER, button or PDFS_SKIPPED_NOTE)
+        pack = downloads.link(PACK_ZIP, page_src_uri, "All templates as files")
+        data = downloads.link(TEMPLATES_JSON, page_src_uri, "templates.json")
+        lines = [guide or PDFS_SKIPPED_NOTE, " ".join(link for link in (pack, data) if link)]
+        markdown = markdown.replace(DOWNLOADS_MARKER, "\n\n".join(lines))
     return markdown

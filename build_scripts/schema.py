@@ -222,6 +222,39 @@ class Source(_Model):
     """Year of publication, when known."""
 
 
+SHARED_AVOID_PHRASES: tuple[str, ...] = (
+    "just checking in",
+    "just following up",
+    "just wanted to follow up",
+    "touching base",
+    "circling back",
+    "per my last email",
+    "as per my previous email",
+    "why is this taking so long",
+    "please respond by",
+    "i need to hear back",
+    "i need this job",
+    "to whom it may concern",
+)
+"""Phrases every follow-up should avoid: filler, pressure and demands for a reply."""
+
+
+class WordRange(_Model):
+    """How long a template body should be, in words."""
+
+    min: Annotated[int, Field(ge=1, le=2000)] = 50
+    """Fewer words than this reads as curt."""
+
+    max: Annotated[int, Field(ge=1, le=2000)] = 200
+    """More words than this is more than a busy reader will take in."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WordRange:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is more than max ({self.max})")
+        return self
+
+
 class Scenario(_Model):
     """One follow-up situation: when it applies, what to send and when."""
 
@@ -260,6 +293,12 @@ class Scenario(_Model):
 
     related: tuple[Slug, ...] = ()
     """Ids of other scenarios worth reading next."""
+
+    body_words: WordRange = WordRange()
+    """Length guidance for this scenario's template bodies (default 50-200 words)."""
+
+    avoid: tuple[Line, ...] = Field(default=(), max_length=40)
+    """Phrases to avoid in this scenario, on top of the shared list (just checking in, ...)."""
 
 
 def json_schema() -> dict:

@@ -5,6 +5,7 @@ Scenario text is only ever passed to our templates as data; it is never compiled
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections.abc import Iterable
@@ -84,6 +85,17 @@ def css_string(value: object) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
+def json_data(value: object, element_id: str) -> Markup:
+    """Data for our JavaScript, as JSON in an HTML-escaped attribute of a hidden element.
+
+    Not a `<script type="application/json">`: Material's instant navigation re-creates script
+    elements and would run the JSON as code."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", element_id):
+        raise ValueError(f"bad element id {element_id!r}")
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup('<div id="{}" hidden data-fu-json="{}"></div>').format(element_id, text)
+
+
 def _finalize_markdown(value: object) -> object:
     if value is None:
         return ""
@@ -113,5 +125,6 @@ def make_env(templates_dir: Path, output: str) -> Environment:
         blanks_text=blanks_text,
         url=safe_url,
         css_string=css_string,
+        json_data=json_data,
     )
     return env

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
+from helpers import ROOT, build_site
 from mkdocs.exceptions import Abort, PluginError
 
 import build_scripts

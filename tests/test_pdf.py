@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site, copy_project
+from helpers import ROOT, build_site, copy_project
 from pypdf import PdfReader
 
 import build_scripts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT
+from helpers import ROOT
 
 from build_scripts.cli import SCHEMA_PATH, schema_text
 from build_scripts.load import scenario_files

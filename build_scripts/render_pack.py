@@ -1,0 +1,146 @@
+"""Step 4c: the template pack: each template as .txt and .eml, a ZIP, and templates.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import io
+import json
+import zipfile
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from .expand import ScenarioView, Site, TemplateView
+from .schema import ANCHOR_INPUT_LABELS
+from .templating import blanks_text
+
+PACK_ZIP = "downloads/follow-up-templates.zip"
+TEMPLATES_JSON = "downloads/templates.json"
+JSON_FORMAT_VERSION = 1
+
+DRAFT_SENDER = "your-address@example.invalid"
+"""Stands in for the reader's address in downloaded drafts (RFC 5322 wants a From field;
+`.invalid` can never be delivered, so a forgotten one fails loudly)."""
+
+
+def template_file(scenario_id: str, template_id: str, extension: str) -> str:
+    """Where a single template file lands in the site: `downloads/templates/<s>/<t>.<ext>`."""
+    return f"downloads/templates/{scenario_id}/{template_id}.{extension}"
+
+
+def as_text(template: TemplateView) -> str:
+    """A template as plain text, blanks shown as [Label]."""
+    subject = blanks_text(template.subject_segments)
+    body = blanks_text(template.body_segments)
+    return f"Subject: {subject}\n\n{body}\n"
+
+
+def as_eml(template: TemplateView, edition: dt.date) -> bytes:
+    """A template as an unsent RFC 5322 draft in UTF-8 (blanks shown as [Label])."""
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["From"] = f"[Your name] <{DRAFT_SENDER}>"
+    message["Date"] = format_datetime(dt.datetime.combine(edition, dt.time(9), dt.UTC))
+    message["Subject"] = blanks_text(template.subject_segments)
+    message["X-Unsent"] = "1"
+    message.set_content(blanks_text(template.body_segments) + "\n", cte="quoted-printable")
+    return message.as_bytes()
+
+
+def scenario_json(scenario: ScenarioView) -> dict:
+    """One scenario as plain data: for templates.json and for the interactive scenario page."""
+    return {
+        "id": scenario.id,
+        "title": scenario.title,
+        "summary": scenario.summary,
+        "category": scenario.category,
+        "page": scenario.src_uri.removesuffix(".md") + "/",
+        "body_words": {"min": scenario.min_words, "max": scenario.max_words},
+        "avoid": list(scenario.avoid),
+        "anchors": {a: ANCHOR_INPUT_LABELS[a] for a in scenario.anchors},
+        "timeline": [
+            {
+                "id": step.id,
+                "title": step.title,
+                "anchor": step.anchor,
+                "after_step": step.after_step,
+                "unit": step.unit,
+                "earliest": step.earliest,
+                "ideal": step.ideal,
+                "latest": step.latest,
+                "when": step.when,
+                "template": step.template.id if step.template else None,
+            }
+            for step in scenario.steps
+        ],
+        "placeholders": {
+            p.key: {"label": p.label, "help": p.help, "example": p.example}
+            for p in scenario.placeholders
+        },
+        "templates": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "purpose": t.purpose,
+                "subject": t.subject,
+                "body": t.body,
+                "placeholders": list(t.placeholder_keys),
+                "files": {
+                    "txt": template_file(scenario.id, t.id, "txt"),
+                    "eml": template_file(scenario.id, t.id, "eml"),
+                },
+            }
+            for t in scenario.templates
+        ],
+    }
+
+
+def templates_json(site: Site) -> bytes:
+    """Every scenario's timing, placeholders and templates, for other tools."""
+    document = {
+        "format": "followup-kit templates",
+        "version": JSON_FORMAT_VERSION,
+        "placeholder_syntax": "{key}; any other braces are literal text",
+        "scenarios": [scenario_json(s) for s in site.scenarios],
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+README = """Interview follow-up email templates
+====================================
+
+One folder per scenario, two files per template:
+
+  <scenario>/<template>.txt   the subject and body as plain text
+  <scenario>/<template>.eml   the same as an unsent email draft; open it in your mail app
+
+Replace every [Bracketed label] with your own details before you send, and in the .eml
+drafts put your own address in place of {sender}.
+templates.json holds the same templates with their timing, for other tools.
+"""
+
+
+def render(site: Site, edition: dt.date) -> dict[str, bytes]:
+    """Every file of the pack, keyed by its path in the site."""
+    outputs: dict[str, bytes] = {}
+    members: dict[str, bytes] = {"README.txt": README.format(sender=DRAFT_SENDER).encode()}
+    for scenario in site.scenarios:
+        for template in scenario.templates:
+            text = as_text(template).encode("utf-8")
+            eml = as_eml(template, edition)
+            outputs[template_file(scenario.id, template.id, "txt")] = text
+            outputs[template_file(scenario.id, template.id, "eml")] = eml
+            members[f"{scenario.id}/{template.id}.txt"] = text
+            members[f"{scenario.id}/{template.id}.eml"] = eml
+    json_bytes = templates_json(site)
+    members["templates.json"] = json_bytes
+    outputs[TEMPLATES_JSON] = json_bytes
+    buffer = io.BytesIO()
+    stamp = (edition.year, edition.month, edition.day, 0, 0, 0)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(f"follow-up-templates/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, members[name])
+    outputs[PACK_ZIP] = buffer.getvalue()
+    return outputs

@@ -1,0 +1,583 @@
+/* followup-kit: fill-in templates, copy / mail / .eml, a follow-up date planner with .ics
+   reminders, and a quality meter. Plain JavaScript, no dependencies. Everything the reader
+   types stays in this browser (localStorage); nothing is sent anywhere.
+
+   The page carries its scenario as JSON in the data-fu-json attribute of #fu-data.
+   Material's instant navigation swaps pages without reloading scripts, so `init` runs on
+   every page through Material's `document$` observable. */
+(function () {
+  "use strict";
+
+  var STORE_DETAILS = "followup-kit:details";
+  var STORE_DATES = "followup-kit:dates";
+  var MAILTO_LIMIT = 1800;
+  var PHONE_SUBJECT = 40;
+  var DESKTOP_SUBJECT = 60;
+  var PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
+
+  function load(key) {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(key) || "{}");
+      return value && typeof value === "object" && !Array.isArray(value) ? value : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function save(key, value) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(value));
+    } catch (error) {
+      /* Storage may be disabled (private mode): the page still works, it just forgets. */
+    }
+  }
+
+  function announce(element, message) {
+    if (!element) return;
+    element.textContent = "";
+    window.setTimeout(function () { element.textContent = message; }, 30);
+  }
+
+  /* ---- Text of a template, with the reader's values or [Label] blanks ---- */
+
+  function fill(text, data, values) {
+    return text.replace(PLACEHOLDER, function (whole, key) {
+      var value = (values[key] || "").trim();
+      if (value) return value;
+      var placeholder = data.placeholders[key];
+      return placeholder ? "[" + placeholder.label + "]" : whole;
+    });
+  }
+
+  function missing(template, data, values) {
+    return template.placeholders
+      .filter(function (key) { return !(values[key] || "").trim(); })
+      .map(function (key) { return data.placeholders[key].label; });
+  }
+
+  function filled(template, data, values) {
+    return {
+      subject: fill(template.subject, data, values).replace(/\s+/g, " ").trim(),
+      body: fill(template.body, data, values).replace(/\s+$/, "")
+    };
+  }
+
+  function wordCount(text) {
+    var words = text.trim().match(/\S+/g);
+    return words ? words.length : 0;
+  }
+
+  /* ---- Clipboard ---- */
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+
+  /* ---- Files: .eml (RFC 5322) and .ics (RFC 5545) ---- */
+
+  function utf8(text) {
+    return new TextEncoder().encode(text);
+  }
+
+  function base64(bytes) {
+    var binary = "";
+    for (var i = 0; i < bytes.length; i += 1) binary += String.fromCharCode(bytes[i]);
+    return window.btoa(binary);
+  }
+
+  /* RFC 2047 encoded words for a header value that is not plain ASCII. */
+  function encodeHeader(value) {
+    if (/^[\x20-\x7e]*$/.test(value)) return value;
+    var words = [];
+    var chunk = "";
+    Array.from(value).forEach(function (char) {
+      if (utf8(chunk + char).length > 42) {
+        words.push(chunk);
+        chunk = "";
+      }
+      chunk += char;
+    });
+    if (chunk) words.push(chunk);
+    return words.map(function (word) { return "=?UTF-8?B?" + base64(utf8(word)) + "?="; }).join("\r\n ");
+  }
+
+  /* Quoted-printable body (RFC 2045): readable, and no line longer than 76 characters. */
+  function quotedPrintable(text) {
+    return text.split("\n").map(function (line) {
+      var bytes = utf8(line);
+      var out = "";
+      var width = 0;
+      for (var i = 0; i < bytes.length; i += 1) {
+        var byte = bytes[i];
+        var last = i === bytes.length - 1;
+        var piece;
+        if ((byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !last)) {
+          piece = String.fromCharCode(byte);
+        } else {
+          piece = "=" + (byte < 16 ? "0" : "") + byte.toString(16).toUpperCase();
+        }
+        if (width + piece.length > 75) {
+          out += "=\r\n";
+          width = 0;
+        }
+        out += piece;
+        width += piece.length;
+      }
+      return out;
+    }).join("\r\n");
+  }
+
+  function pad(number) {
+    return (number < 10 ? "0" : "") + number;
+  }
+
+  function rfc5322Date(date) {
+    var days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    var offset = -date.getTimezoneOffset();
+    var sign = offset >= 0 ? "+" : "-";
+    offset = Math.abs(offset);
+    return days[date.getDay()] + ", " + date.getDate() + " " + months[date.getMonth()] + " " +
+      date.getFullYear() + " " + pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" +
+      pad(date.getSeconds()) + " " + sign + pad(Math.floor(offset / 60)) + pad(offset % 60);
+  }
+
+  function emlFile(email, data, values) {
+    var address = (values.__sender || "").trim();
+    if (!/^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+$/.test(address)) address = data.sender;
+    var name = (values.your_name || "").trim().replace(/["\\\r\n]/g, "");
+    /* An ASCII name is quoted; any other is an RFC 2047 encoded word, which must not be. */
+    var display = /^[\x20-\x7e]*$/.test(name) ? '"' + name + '"' : encodeHeader(name);
+    var from = name ? display + " <" + address + ">" : address;
+    return [
+      "From: " + from,
+      "Date: " + rfc5322Date(new Date()),
+      "Subject: " + encodeHeader(email.subject),
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=UTF-8",
+      "Content-Transfer-Encoding: quoted-printable",
+      "X-Unsent: 1",
+      "",
+      quotedPrintable(email.body + "\n")
+    ].join("\r\n");
+  }
+
+  function download(name, type, content) {
+    var blob = new Blob([content], { type: type });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    window.setTimeout(function () {
+      URL.revokeObjectURL(link.href);
+      link.remove();
+    }, 1000);
+  }
+
+  /* ---- Dates: all arithmetic on calendar dates in UTC, so daylight saving cannot shift a day ---- */
+
+  function parseDate(text) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
+    if (!match) return null;
+    return new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]));
+  }
+
+  function addDays(date, days) {
+    return new Date(date.getTime() + days * 86400000);
+  }
+
+  function addBusinessDays(date, count) {
+    var result = date;
+    var added = 0;
+    while (added < count) {
+      result = addDays(result, 1);
+      var day = result.getUTCDay();
+      if (day !== 0 && day !== 6) added += 1;
+    }
+    return result;
+  }
+
+  /* A moment: a calendar date, plus minutes after midnight when a time is known. */
+  function shift(moment, unit, amount) {
+    if (unit === "business_days") return { date: addBusinessDays(moment.date, amount), minutes: null };
+    if (unit === "days") return { date: addDays(moment.date, amount), minutes: null };
+    if (moment.minutes === null) {
+      return { date: addDays(moment.date, Math.floor(amount / 24)), minutes: null };
+    }
+    var total = moment.minutes + amount * 60;
+    return { date: addDays(moment.date, Math.floor(total / 1440)), minutes: ((total % 1440) + 1440) % 1440 };
+  }
+
+  function showMoment(moment) {
+    var text = moment.date.toLocaleDateString(undefined, {
+      weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC"
+    });
+    if (moment.minutes !== null) {
+      text += ", " + pad(Math.floor(moment.minutes / 60)) + ":" + pad(moment.minutes % 60);
+    }
+    return text;
+  }
+
+  function isoDate(date) {
+    return date.getUTCFullYear() + "-" + pad(date.getUTCMonth() + 1) + "-" + pad(date.getUTCDate());
+  }
+
+  /* Dates of every step: {earliest, ideal, latest, planned} moments, or null when unknown. */
+  function planSteps(data, dates) {
+    var plans = [];
+    data.timeline.forEach(function (step, index) {
+      var base = null;
+      if (step.after_step) {
+        var earlier = plans[step.after_step - 1];
+        base = earlier ? earlier.planned : null;
+      } else {
+        var date = parseDate(dates[step.anchor]);
+        if (date) {
+          var time = step.anchor === "interview" ? /^(\d{2}):(\d{2})$/.exec(dates.__time || "") : null;
+          base = { date: date, minutes: time ? +time[1] * 60 + +time[2] : null };
+        }
+      }
+      if (!base) {
+        plans[index] = null;
+        return;
+      }
+      var plan = {};
+      ["earliest", "ideal", "latest"].forEach(function (bound) {
+        if (step[bound] !== null && step[bound] !== undefined) plan[bound] = shift(base, step.unit, step[bound]);
+      });
+      plan.planned = plan.ideal || plan.earliest || plan.latest;
+      plans[index] = plan;
+    });
+    return plans;
+  }
+
+  function icsEscape(text) {
+    return text.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  }
+
+  /* Fold content lines at 75 octets (RFC 5545 3.1) without splitting a UTF-8 character. */
+  function icsFold(line) {
+    var out = [];
+    var current = "";
+    Array.from(line).forEach(function (char) {
+      if (utf8(current + char).length > (out.length ? 74 : 75)) {
+        out.push(current);
+        current = "";
+      }
+      current += char;
+    });
+    out.push(current);
+    return out.join("\r\n ");
+  }
+
+  function icsStamp(moment) {
+    var date = isoDate(moment.date).replace(/-/g, "");
+    if (moment.minutes === null) return ";VALUE=DATE:" + date;
+    return ":" + date + "T" + pad(Math.floor(moment.minutes / 60)) + pad(moment.minutes % 60) + "00";
+  }
+
+  function calendar(data, plans) {
+    var now = new Date();
+    var stamp = now.getUTCFullYear() + pad(now.getUTCMonth() + 1) + pad(now.getUTCDate()) + "T" +
+      pad(now.getUTCHours()) + pad(now.getUTCMinutes()) + pad(now.getUTCSeconds()) + "Z";
+    var lines = [
+      "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//followup-kit//follow-up planner//EN",
+      "CALSCALE:GREGORIAN", "METHOD:PUBLISH"
+    ];
+    data.timeline.forEach(function (step, index) {
+      var plan = plans[index];
+      if (!plan) return;
+      var start = plan.planned;
+      var end = start.minutes === null
+        ? { date: addDays(start.date, 1), minutes: null }
+        : shift(start, "hours", 0.5);
+      var range = [];
+      if (plan.earliest) range.push("earliest " + showMoment(plan.earliest));
+      if (plan.ideal) range.push("ideally " + showMoment(plan.ideal));
+      if (plan.latest) range.push("latest " + showMoment(plan.latest));
+      var template = data.templates.filter(function (t) { return t.id === step.template; })[0];
+      var description = step.when + " (" + range.join(", ") + ")." +
+        (template ? " Template: " + template.title + "." : "") + " " + window.location.href.split("#")[0];
+      lines.push(
+        "BEGIN:VEVENT",
+        "UID:" + data.id + "-" + step.id + "-" + isoDate(start.date) + "@followup-kit",
+        "DTSTAMP:" + stamp,
+        "DTSTART" + icsStamp(start),
+        "DTEND" + icsStamp(end),
+        "SUMMARY:" + icsEscape(step.title + " (" + data.title + ")"),
+        "DESCRIPTION:" + icsEscape(description),
+        "TRANSP:TRANSPARENT",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:" + icsEscape(step.title),
+        "TRIGGER;RELATED=START:" + (start.minutes === null ? "PT9H" : "-PT15M"),
+        "END:VALARM",
+        "END:VEVENT"
+      );
+    });
+    lines.push("END:VCALENDAR");
+    return lines.map(icsFold).join("\r\n") + "\r\n";
+  }
+
+  /* ---- Quality meter ---- */
+
+  function meterItems(template, email, data, values) {
+    var items = [];
+    var length = Array.from(email.subject).length;
+    if (length <= PHONE_SUBJECT) {
+      items.push(["ok", "Subject: " + length + " characters, short enough for a phone screen (about " + PHONE_SUBJECT + ")."]);
+    } else if (length <= DESKTOP_SUBJECT) {
+      items.push(["warn", "Subject: " + length + " characters. Phones show about " + PHONE_SUBJECT + ", so the end may be cut off there."]);
+    } else {
+      items.push(["bad", "Subject: " + length + " characters. Desktop mail shows about " + DESKTOP_SUBJECT + " and phones about " + PHONE_SUBJECT + "; shorten it."]);
+    }
+    var words = wordCount(email.body);
+    var range = data.body_words;
+    if (words < range.min) {
+      items.push(["warn", "Body: " + words + " words, shorter than the " + range.min + "-" + range.max + " this situation calls for."]);
+    } else if (words > range.max) {
+      items.push(["warn", "Body: " + words + " words, longer than the " + range.min + "-" + range.max + " a busy reader takes in."]);
+    } else {
+      items.push(["ok", "Body: " + words + " words, within the " + range.min + "-" + range.max + " suggested."]);
+    }
+    var blanks = missing(template, data, values);
+    if (blanks.length) {
+      items.push(["warn", "Still blank: " + blanks.join(", ") + "."]);
+    } else {
+      items.push(["ok", "Every blank is filled in."]);
+    }
+    var text = (email.subject + "\n" + email.body).toLowerCase();
+    var found = data.avoid.filter(function (phrase) { return text.indexOf(phrase) !== -1; });
+    if (found.length) {
+      items.push(["bad", "Avoid: \u201c" + found.join("\u201d, \u201c") + "\u201d."]);
+    }
+    return items;
+  }
+
+  function renderMeter(element, items) {
+    element.textContent = "";
+    var heading = document.createElement("p");
+    heading.className = "fu-meter-title";
+    heading.textContent = "Check before sending";
+    element.appendChild(heading);
+    var list = document.createElement("ul");
+    items.forEach(function (item) {
+      var entry = document.createElement("li");
+      entry.className = "fu-meter-" + item[0];
+      var mark = document.createElement("span");
+      mark.className = "fu-meter-mark";
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = item[0] === "ok" ? "\u2713" : "!";
+      entry.appendChild(mark);
+      entry.appendChild(document.createTextNode(" " + item[1]));
+      list.appendChild(entry);
+    });
+    element.appendChild(list);
+    element.dataset.state = items.some(function (i) { return i[0] !== "ok"; }) ? "warn" : "ok";
+  }
+
+  /* ---- The page ---- */
+
+  function init() {
+    var source = document.getElementById("fu-data");
+    if (!source) return;
+    var data;
+    try { data = JSON.parse(source.getAttribute("data-fu-json")); } catch (error) { return; }
+    var root = source.closest("article") || document;
+    if (root.dataset && root.dataset.fuReady) return;
+    if (root.dataset) root.dataset.fuReady = "1";
+
+    var values = load(STORE_DETAILS);
+    var dates = load(STORE_DATES);
+    var templates = {};
+    data.templates.forEach(function (t) { templates[t.id] = t; });
+
+    var panel = root.querySelector("[data-fu-panel]");
+    var panelStatus = root.querySelector("[data-fu-panel-status]");
+    var inputs = Array.prototype.slice.call(root.querySelectorAll("[data-fu-key]"));
+    var sender = root.querySelector("[data-fu-sender]");
+
+    function render() {
+      Array.prototype.forEach.call(root.querySelectorAll(".fu-blank[data-key]"), function (blank) {
+        var key = blank.getAttribute("data-key");
+        var value = (values[key] || "").trim();
+        blank.textContent = value || "[" + data.placeholders[key].label + "]";
+        blank.classList.toggle("fu-filled", Boolean(value));
+      });
+      Array.prototype.forEach.call(root.querySelectorAll(".fu-template[data-template]"), function (box) {
+        var template = templates[box.getAttribute("data-template")];
+        if (!template) return;
+        var email = filled(template, data, values);
+        var mail = box.querySelector("[data-fu-mailto]");
+        if (mail) {
+          var href = "mailto:?subject=" + encodeURIComponent(email.subject) +
+            "&body=" + encodeURIComponent(email.body.replace(/\r?\n/g, "\r\n"));
+          if (href.length > MAILTO_LIMIT) {
+            mail.removeAttribute("href");
+            mail.setAttribute("aria-disabled", "true");
+            mail.title = "This email is " + href.length + " characters as a mail link; mail apps break near 2,000. Use Copy email instead.";
+            mail.dataset.tooLong = String(href.length);
+          } else {
+            mail.setAttribute("href", href);
+            mail.removeAttribute("aria-disabled");
+            mail.removeAttribute("title");
+            delete mail.dataset.tooLong;
+          }
+        }
+        var meter = box.querySelector("[data-fu-meter]");
+        if (meter) {
+          renderMeter(meter, meterItems(template, email, data, values));
+          meter.hidden = false;
+        }
+      });
+    }
+
+    if (panel) {
+      panel.hidden = false;
+      var table = root.querySelector(".fu-blanks-table");
+      if (table) table.hidden = true;
+      inputs.forEach(function (input) {
+        input.value = values[input.getAttribute("data-fu-key")] || "";
+        input.addEventListener("input", function () {
+          values[input.getAttribute("data-fu-key")] = input.value;
+          save(STORE_DETAILS, values);
+          render();
+        });
+      });
+      if (sender) {
+        sender.value = values.__sender || "";
+        sender.addEventListener("input", function () {
+          values.__sender = sender.value;
+          save(STORE_DETAILS, values);
+        });
+      }
+      panel.addEventListener("submit", function (event) { event.preventDefault(); });
+      var clear = panel.querySelector("[data-fu-clear]");
+      clear.addEventListener("click", function () {
+        values = {};
+        try { window.localStorage.removeItem(STORE_DETAILS); } catch (error) { /* ignore */ }
+        inputs.forEach(function (input) { input.value = ""; });
+        if (sender) sender.value = "";
+        render();
+        announce(panelStatus, "Your details were cleared from this browser.");
+      });
+    }
+
+    Array.prototype.forEach.call(root.querySelectorAll(".fu-template[data-template]"), function (box) {
+      var template = templates[box.getAttribute("data-template")];
+      var actions = box.querySelector("[data-fu-actions]");
+      var status = box.querySelector("[data-fu-copy-status]");
+      if (!template || !actions) return;
+      actions.hidden = false;
+      Array.prototype.forEach.call(actions.querySelectorAll("[data-fu-copy]"), function (button) {
+        button.addEventListener("click", function () {
+          var email = filled(template, data, values);
+          var part = button.getAttribute("data-fu-copy");
+          var text = part === "subject" ? email.subject
+            : part === "body" ? email.body
+            : "Subject: " + email.subject + "\n\n" + email.body;
+          var what = part === "subject" ? "Subject" : part === "body" ? "Body" : "Email";
+          copyText(text).then(
+            function () { announce(status, what + " copied to the clipboard."); },
+            function () { announce(status, "Copying was blocked by the browser; select the text and copy it by hand."); }
+          );
+        });
+      });
+      var mail = actions.querySelector("[data-fu-mailto]");
+      mail.addEventListener("click", function (event) {
+        if (mail.dataset.tooLong) {
+          event.preventDefault();
+          announce(status, "This email is too long to open in a mail app (" + mail.dataset.tooLong +
+            " characters as a link; mail apps break near 2,000). Use Copy email instead.");
+        }
+      });
+      actions.querySelector("[data-fu-eml]").addEventListener("click", function () {
+        var email = filled(template, data, values);
+        download(data.id + "-" + template.id + ".eml", "message/rfc822", emlFile(email, data, values));
+        announce(status, "Draft downloaded: open it in your mail app.");
+      });
+    });
+
+    var planner = root.querySelector("[data-fu-planner]");
+    if (planner) {
+      planner.hidden = false;
+      var plannerStatus = root.querySelector("[data-fu-planner-status]");
+      var dateInputs = Array.prototype.slice.call(planner.querySelectorAll("[data-fu-anchor]"));
+      var timeInput = planner.querySelector("[data-fu-time]");
+      var showDates = function () {
+        var plans = planSteps(data, dates);
+        Array.prototype.forEach.call(root.querySelectorAll(".fu-step[data-step]"), function (item) {
+          var index = +item.getAttribute("data-step") - 1;
+          var target = item.querySelector("[data-fu-dates]");
+          var plan = plans[index];
+          if (!target) return;
+          if (!plan) {
+            target.hidden = true;
+            target.textContent = "";
+            return;
+          }
+          var parts = [];
+          if (plan.earliest) parts.push("Earliest " + showMoment(plan.earliest));
+          if (plan.ideal) parts.push("Ideal " + showMoment(plan.ideal));
+          if (plan.latest) parts.push("Latest " + showMoment(plan.latest));
+          target.textContent = parts.join(" \u00b7 ");
+          target.hidden = false;
+        });
+        return plans;
+      };
+      dateInputs.forEach(function (input) {
+        input.value = dates[input.getAttribute("data-fu-anchor")] || "";
+        input.addEventListener("input", function () {
+          dates[input.getAttribute("data-fu-anchor")] = input.value;
+          save(STORE_DATES, dates);
+          showDates();
+        });
+      });
+      if (timeInput) {
+        timeInput.value = dates.__time || "";
+        timeInput.addEventListener("input", function () {
+          dates.__time = timeInput.value;
+          save(STORE_DATES, dates);
+          showDates();
+        });
+      }
+      showDates();
+      planner.addEventListener("submit", function (event) { event.preventDefault(); });
+      planner.querySelector("[data-fu-ics]").addEventListener("click", function () {
+        var plans = showDates();
+        if (!plans.some(Boolean)) {
+          announce(plannerStatus, "Enter a date above first, then add the reminders.");
+          return;
+        }
+        download(data.id + "-reminders.ics", "text/calendar", calendar(data, plans));
+        announce(plannerStatus, "Calendar file downloaded: open it to add the reminders.");
+      });
+    }
+
+    render();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,65 @@
+"""Axe finds no serious or critical problem on any page, in light and dark mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from helpers import ROOT
+from playwright.sync_api import Page
+
+import build_scripts
+
+
+def site_pages() -> list[str]:
+    """Every page of the site as a URL path: guide pages, generated pages, scenario pages."""
+    site = build_scripts.build(build_scripts.Project(ROOT))
+    guide = [p.stem for p in (ROOT / "content").glob("*.md") if p.name != "index.md"]
+    return [
+        "/",
+        *sorted(f"/{name}/" for name in guide),
+        "/timing/",
+        "/scenarios/",
+        *(f"/scenarios/{s.id}/" for s in site.scenarios),
+    ]
+
+
+PAGES = site_pages()
+
+
+def serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_serious_accessibility_violations(page: Page, path: str) -> None:
+    page.goto(path)
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in PAGES if p.startswith("/scenarios/") and p != "/scenarios/"]
+)
+def test_filled_scenario_page_in_dark_mode_has_no_serious_violations(page: Page, path: str) -> None:
+    page.emulate_media(color_scheme="dark")
+    page.goto(path)
+    for field in page.locator("[data-fu-key]").all()[:3]:
+        field.fill("Sample value")
+    page.locator("[data-fu-anchor]").first.fill("2026-11-19")
+    assert serious_violations(page) == []
+
+
+def test_every_page_of_the_built_site_is_checked(built_site: Path) -> None:
+    built = {
+        "/" + str(p.parent.relative_to(built_site)).replace(".", "").strip("/") + "/"
+        for p in built_site.rglob("index.html")
+    }
+    built = {"/" if b == "//" else b for b in built}
+    assert built - {"/search/"} <= set(PAGES)

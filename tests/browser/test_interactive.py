@@ -1,0 +1,265 @@
+"""The interactive scenario pages in a real Chromium: fill in, copy, mail, .eml, dates, .ics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+import re
+import urllib.parse
+import zipfile
+from pathlib import Path
+
+import icalendar
+import pytest
+from helpers import ROOT
+from playwright.sync_api import BrowserContext, Page, expect
+
+import build_scripts
+
+VALUES = {
+    "interviewer_name": "Ms Rivera",
+    "role": "Data Analyst",
+    "company": "Northwind Health",
+    "interview_day": "this morning",
+    "topic": "the new reporting dashboard",
+    "your_strength": "building self-service reports",
+    "your_name": "Sam Taylor",
+}
+
+
+@pytest.fixture(scope="module")
+def site_model() -> build_scripts.Site:
+    return build_scripts.build(build_scripts.Project(ROOT))
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {
+        **browser_context_args,
+        "locale": "en-GB",
+        "permissions": ["clipboard-read", "clipboard-write"],
+    }
+
+
+def scenario(site: build_scripts.Site, scenario_id: str):
+    return next(s for s in site.scenarios if s.id == scenario_id)
+
+
+def expected_text(template, values: dict[str, str], labels: dict[str, str]) -> tuple[str, str]:
+    def fill(text: str) -> str:
+        return re.sub(
+            r"\{([a-z][a-z0-9_]*)\}",
+            lambda m: values.get(m.group(1)) or f"[{labels[m.group(1)]}]",
+            text,
+        )
+
+    return " ".join(fill(template.subject).split()), fill(template.body).rstrip()
+
+
+def fill_panel(page: Page, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        field = page.locator(f'[data-fu-key="{key}"]')
+        if field.count():
+            field.fill(value)
+
+
+def test_filling_the_panel_updates_every_template(page: Page, site_model) -> None:
+    page.goto("/scenarios/post-interview/")
+    panel = page.locator("[data-fu-panel]")
+    expect(panel).to_be_visible()
+    expect(page.locator(".fu-blanks-table")).to_be_hidden()
+    page.get_by_label("Interviewer's name").fill("Ms Rivera")
+    blanks = page.locator('.fu-blank[data-key="interviewer_name"]')
+    assert blanks.count() >= 2
+    for i in range(blanks.count()):
+        expect(blanks.nth(i)).to_have_text("Ms Rivera")
+    untouched = page.locator('.fu-blank[data-key="company"]').first
+    expect(untouched).to_have_text("[Company]")
+    expect(untouched).not_to_have_class(re.compile("fu-filled"))
+
+
+def test_values_survive_instant_navigation_and_reload_and_clear_erases_them(page: Page) -> None:
+    page.goto("/scenarios/post-interview/")
+    page.get_by_label("Company").fill("Northwind Health")
+    page.evaluate("window.__same_document = true")
+    page.locator(".md-content a[href$='passed-deadline/']").first.click()
+    page.wait_for_url("**/scenarios/passed-deadline/")
+    assert page.evaluate("window.__same_document === true"), "instant navigation did a full load"
+    expect(page.get_by_label("Company")).to_have_value("Northwind Health")
+    expect(page.locator('.fu-blank[data-key="company"]').first).to_have_text("Northwind Health")
+
+    page.reload()
+    expect(page.get_by_label("Company")).to_have_value("Northwind Health")
+
+    page.get_by_role("button", name="Clear my details").click()
+    expect(page.get_by_label("Company")).to_have_value("")
+    expect(page.locator('.fu-blank[data-key="company"]').first).to_have_text("[Company]")
+    expect(page.locator("[data-fu-panel-status]")).to_contain_text("cleared")
+    assert page.evaluate("localStorage.getItem('followup-kit:details')") is None
+    page.reload()
+    expect(page.get_by_label("Company")).to_have_value("")
+
+
+def test_copy_puts_the_filled_email_on_the_clipboard(page: Page, site_model) -> None:
+    s = scenario(site_model, "post-interview")
+    labels = {p.key: p.label for p in s.placeholders}
+    page.goto("/scenarios/post-interview/")
+    fill_panel(page, {"interviewer_name": "Ms Rivera", "role": "Data Analyst"})
+    box = page.locator('.fu-template[data-template="standard"]')
+    subject, body = expected_text(
+        s.templates[0], {"interviewer_name": "Ms Rivera", "role": "Data Analyst"}, labels
+    )
+    box.get_by_role("button", name="Copy email").click()
+    expect(box.locator("[data-fu-copy-status]")).to_have_text("Email copied to the clipboard.")
+    assert page.evaluate("navigator.clipboard.readText()") == f"Subject: {subject}\n\n{body}"
+    box.get_by_role("button", name="Copy subject").click()
+    expect(box.locator("[data-fu-copy-status]")).to_have_text("Subject copied to the clipboard.")
+    assert page.evaluate("navigator.clipboard.readText()") == subject
+    box.get_by_role("button", name="Copy body").click()
+    expect(box.locator("[data-fu-copy-status]")).to_have_text("Body copied to the clipboard.")
+    assert page.evaluate("navigator.clipboard.readText()") == body
+
+
+def test_mailto_link_carries_the_subject_and_body(page: Page, site_model) -> None:
+    s = scenario(site_model, "post-interview")
+    labels = {p.key: p.label for p in s.placeholders}
+    page.goto("/scenarios/post-interview/")
+    fill_panel(page, VALUES)
+    link = page.locator('.fu-template[data-template="brief"] [data-fu-mailto]')
+    href = link.get_attribute("href")
+    assert href.startswith("mailto:?")
+    query = urllib.parse.parse_qs(href.removeprefix("mailto:?"))
+    subject, body = expected_text(s.templates[1], VALUES, labels)
+    assert query["subject"] == [subject]
+    assert query["body"] == [body.replace("\n", "\r\n")]
+    assert "+" not in href  # spaces must be %20 in mailto, not +
+
+
+def test_an_email_too_long_for_a_mail_link_offers_copy_instead(page: Page) -> None:
+    page.goto("/scenarios/post-interview/")
+    page.get_by_label("Topic you discussed").fill("a long tangent " * 120)
+    link = page.locator('.fu-template[data-template="standard"] [data-fu-mailto]')
+    expect(link).to_have_attribute("aria-disabled", "true")
+    assert link.get_attribute("href") is None
+    link.click()
+    status = page.locator('.fu-template[data-template="standard"] [data-fu-copy-status]')
+    expect(status).to_contain_text("too long to open in a mail app")
+
+
+def test_downloaded_eml_is_a_valid_utf8_draft(page: Page, site_model, tmp_path: Path) -> None:
+    s = scenario(site_model, "post-interview")
+    labels = {p.key: p.label for p in s.placeholders}
+    values = {**VALUES, "company": "Zürich Café Ltd", "your_name": "Zoë Taylor"}
+    page.goto("/scenarios/post-interview/")
+    fill_panel(page, values)
+    page.get_by_label("Your email address (optional)").fill("zoe@example.org")
+    with page.expect_download() as info:
+        page.locator('.fu-template[data-template="standard"]').get_by_role(
+            "button", name="Download .eml"
+        ).click()
+    raw = Path(info.value.path()).read_bytes()
+    assert b"\r\n" in raw
+    assert not re.search(rb"[^\r]\n", raw)
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    subject, body = expected_text(s.templates[0], values, labels)
+    assert message["Subject"] == subject
+    assert message["From"].addresses[0].addr_spec == "zoe@example.org"
+    assert message["From"].addresses[0].display_name == "Zoë Taylor"
+    assert message["Date"].datetime is not None
+    assert message.get_content_type() == "text/plain"
+    # Mail uses CRLF line ends on the wire; compare the text itself.
+    assert message.get_content().replace("\r\n", "\n").rstrip("\n") == body
+    assert "Zürich Café Ltd" in message.get_content()
+
+
+def test_planner_dates_and_ics_for_a_thursday(page: Page, tmp_path: Path) -> None:
+    page.goto("/scenarios/passed-deadline/")
+    page.get_by_label("Employer's stated decision date").fill("2026-11-19")  # a Thursday
+    first = page.locator('.fu-step[data-step="1"] [data-fu-dates]')
+    # 1-2 business days after a Thursday: Friday, then Monday across the weekend.
+    expect(first).to_have_text("Earliest Fri, 20 Nov 2026 · Latest Mon, 23 Nov 2026")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Add reminders to my calendar (.ics)").click()
+    text = Path(info.value.path()).read_bytes().decode("utf-8")
+    calendar = icalendar.Calendar.from_ical(text)
+    events = [c for c in calendar.walk("VEVENT")]
+    assert [e.decoded("DTSTART") for e in events] == [
+        dt.date(2026, 11, 20),  # step 1: 1 business day after Thursday
+        dt.date(2026, 11, 27),  # step 2: 7 days after step 1
+        dt.date(2026, 12, 4),  # step 3: 5 business days after Friday 27, across a weekend
+    ]
+    assert all(e.decoded("DTEND") - e.decoded("DTSTART") == dt.timedelta(days=1) for e in events)
+    assert len({str(e["UID"]) for e in events}) == 3
+    assert "Send a polite first check-in" in str(events[0]["SUMMARY"])
+    assert all(e.walk("VALARM") for e in events)
+    lines = text.split("\r\n")
+    assert len(lines) > 20
+    assert "\n" not in "".join(lines)
+    assert all(len(line.encode()) <= 75 for line in lines)
+
+
+def test_planner_uses_the_interview_time_for_hour_steps(page: Page) -> None:
+    page.goto("/scenarios/post-interview/")
+    page.get_by_label("Interview date").fill("2026-11-19")
+    first = page.locator('.fu-step[data-step="1"] [data-fu-dates]')
+    expect(first).to_have_text(
+        "Earliest Thu, 19 Nov 2026 · Ideal Thu, 19 Nov 2026 · Latest Fri, 20 Nov 2026"
+    )
+    page.get_by_label("Time it ended (optional)").fill("15:30")
+    expect(first).to_have_text(
+        "Earliest Thu, 19 Nov 2026, 17:30 · Ideal Thu, 19 Nov 2026, 19:30 · "
+        "Latest Fri, 20 Nov 2026, 15:30"
+    )
+    second = page.locator('.fu-step[data-step="2"] [data-fu-dates]')
+    # 1-10 business days after the thank-you (Thursday evening): Friday to Thursday week.
+    expect(second).to_have_text("Earliest Fri, 20 Nov 2026 · Latest Thu, 3 Dec 2026")
+
+
+def test_quality_meter_flags_a_long_subject_blanks_and_phrases(page: Page) -> None:
+    page.goto("/scenarios/post-interview/")
+    meter = page.locator('.fu-template[data-template="brief"] [data-fu-meter]')
+    expect(meter).to_contain_text("Still blank:")
+    long_name = "Dr Alexandra Konstantinopoulou-Whitfield"
+    page.get_by_label("Interviewer's name").fill(long_name)
+    subject = f"Thanks for your time today, {long_name}"
+    assert len(subject) > 60
+    expect(meter.locator(".fu-meter-bad")).to_contain_text(f"Subject: {len(subject)} characters")
+    page.get_by_label("Topic you discussed").fill("just checking in on the plans")
+    expect(meter).to_contain_text("Avoid: “just checking in”")
+    fill_panel(page, {**VALUES, "interviewer_name": "Ms Rivera", "topic": "the dashboard"})
+    expect(meter.locator(".fu-meter-bad")).to_have_count(0)
+    expect(meter).to_contain_text("Every blank is filled in.")
+
+
+def test_pack_zip_and_json_hold_every_template(built_site: Path, site_model) -> None:
+    data = json.loads((built_site / "downloads" / "templates.json").read_text())
+    expected = {(s.id, t.id) for s in site_model.scenarios for t in s.templates}
+    assert {(s["id"], t["id"]) for s in data["scenarios"] for t in s["templates"]} == expected
+    for s in data["scenarios"]:
+        assert s["timeline"]
+        assert all("unit" in step for step in s["timeline"])
+    with zipfile.ZipFile(built_site / "downloads" / "follow-up-templates.zip") as archive:
+        names = set(archive.namelist())
+        for scenario_id, template_id in expected:
+            for ext in ("txt", "eml"):
+                assert f"follow-up-templates/{scenario_id}/{template_id}.{ext}" in names
+        assert "follow-up-templates/templates.json" in names
+        eml = archive.read("follow-up-templates/post-interview/standard.eml")
+        assert email.message_from_bytes(eml, policy=email.policy.default)["X-Unsent"] == "1"
+
+
+def test_without_javascript_the_templates_and_downloads_still_work(browser, base_url: str) -> None:
+    context: BrowserContext = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    page.goto("/scenarios/post-interview/")
+    expect(page.locator("[data-fu-panel]")).to_be_hidden()
+    expect(page.locator(".fu-blanks-table")).to_be_visible()
+    expect(page.locator('.fu-blank[data-key="company"]').first).to_have_text("[Company]")
+    link = page.get_by_role("link", name="Email draft (.eml)").first
+    response = page.request.get(urllib.parse.urljoin(page.url, link.get_attribute("href")))
+    assert response.ok
+    assert b"Subject: " in response.body()
+    context.close()

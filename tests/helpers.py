@@ -1,0 +1,57 @@
+"""Helpers shared by the tests: a throwaway copy of the project, in-process builds, log capture."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "site_overrides")
+
+
+def copy_project(target: Path, *, with_scenarios: bool = True) -> Path:
+    """Copy the project's inputs (not build_scripts: it is imported from the installed package)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    # The hook path in mkdocs.yml points into build_scripts/; link the real package folder.
+    (target / "build_scripts").symlink_to(ROOT / "build_scripts", target_is_directory=True)
+    if not with_scenarios:
+        for file in (target / "content" / "scenarios").glob("*.y*ml"):
+            file.unlink()
+    return target
+
+
+class RecordingHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def at_least(self, level: int) -> list[str]:
+        return [f"{r.levelname}: {r.getMessage()}" for r in self.records if r.levelno >= level]
+
+
+def build_site(project_dir: Path, site_dir: Path, **overrides: object) -> None:
+    """An in-process `mkdocs build --strict` of a project folder (config overrides allowed)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(
+        config_file=str(project_dir / "mkdocs.yml"),
+        site_dir=str(site_dir),
+        strict=True,
+        **overrides,
+    )
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
