@@ -11,12 +11,14 @@ The pipeline, one module per step:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ScenarioError, ScenarioErrors
+from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .expand import Site, expand
-from .load import load_dir
+from .load import RawScenario, load_dir
+from .schema import Scenario
+from .settings import Settings, read_settings
 from .validate import validate
 
 log = logging.getLogger("mkdocs.plugins.followup")
@@ -26,13 +28,26 @@ __all__ = ["CheckResult", "Project", "ScenarioError", "ScenarioErrors", "Site", 
 
 @dataclass(frozen=True)
 class Project:
-    """Where a followup-kit project keeps its parts."""
+    """Where a followup-kit project keeps its parts, and its settings."""
 
     root: Path
+    settings: Settings = field(default_factory=Settings)
+    settings_errors: tuple[ScenarioError, ...] = ()
+
+    @classmethod
+    def from_root(cls, root: Path) -> Project:
+        """A project with the settings of its mkdocs.yml."""
+        settings, problems = read_settings(root)
+        return cls(root, settings, tuple(problems))
 
     @property
     def scenarios_dir(self) -> Path:
         return self.root / "content" / "scenarios"
+
+    @property
+    def local_scenarios_dir(self) -> Path | None:
+        folder = self.settings.local_scenarios
+        return self.root / folder if folder else None
 
     @property
     def templates_dir(self) -> Path:
@@ -47,21 +62,64 @@ class CheckResult:
     errors: list[ScenarioError]
     ids_by_file: dict[str, str]
     """Scenario id (as written, when it is text) of each file that parsed."""
+    scenarios: list[tuple[Scenario, RawScenario]]
+    """The valid scenarios that made it into the site, with their raw files (for the lint)."""
 
 
 def check(project: Project) -> CheckResult:
     """Steps 1-3 over every file, keeping what is valid."""
     log.debug("Step 1 - Loading scenarios from %s", project.scenarios_dir)
     raws, errors = load_dir(project.scenarios_dir, project.root)
+    errors.extend(project.settings_errors)
+    local = project.local_scenarios_dir
+    if local is not None:
+        if local.is_dir():
+            more, problems = load_dir(local, project.root, layer=1)
+            raws += more
+            errors += problems
+        else:
+            errors.append(
+                ScenarioError(
+                    "mkdocs.yml",
+                    1,
+                    1,
+                    "extra.followup.local_scenarios",
+                    f"folder {project.settings.local_scenarios!r} does not exist",
+                )
+            )
     log.debug("Step 2 - Validating %d scenario files", len(raws))
-    scenarios, problems = validate(raws)
+    valid, problems = validate(raws)
+    errors.extend(problems)
+    valid, problems = _hide(valid, project.settings.hide)
     errors.extend(problems)
     ids_by_file = {raw.path: raw.data["id"] for raw in raws if isinstance(raw.data.get("id"), str)}
-    files: dict[str, str] = {}
-    for path, scenario_id in ids_by_file.items():
-        files.setdefault(scenario_id, path)
-    log.debug("Step 3 - Expanding %d scenarios", len(scenarios))
-    return CheckResult(expand(scenarios, files), errors, ids_by_file)
+    log.debug("Step 3 - Expanding %d scenarios", len(valid))
+    site = expand([s for s, _ in valid], {s.id: raw.path for s, raw in valid})
+    return CheckResult(site, errors, ids_by_file, valid)
+
+
+def _hide(
+    valid: list[tuple[Scenario, RawScenario]], hidden: tuple[str, ...]
+) -> tuple[list[tuple[Scenario, RawScenario]], list[ScenarioError]]:
+    """Leave out the hidden scenarios, and links to them from the others."""
+    ids = [s.id for s, _ in valid]
+    problems = [
+        ScenarioError(
+            "mkdocs.yml",
+            1,
+            1,
+            f"extra.followup.hide[{i}]",
+            f"no scenario with id '{hidden_id}'{did_you_mean(hidden_id, ids)}",
+        )
+        for i, hidden_id in enumerate(hidden)
+        if hidden_id not in ids
+    ]
+    kept = [
+        (s.model_copy(update={"related": tuple(r for r in s.related if r not in hidden)}), raw)
+        for s, raw in valid
+        if s.id not in hidden
+    ]
+    return kept, problems
 
 
 def build(project: Project) -> Site:

@@ -119,7 +119,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = args.project.resolve() if args.project else _find_root(Path.cwd().resolve())
-    return args.run(Project(root), args)
+    return args.run(Project.from_root(root), args)
 
 
 if __name__ == "__main__":

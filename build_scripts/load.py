@@ -54,6 +54,8 @@ class RawScenario:
     path: str
     """Path as shown in messages, relative to the project root."""
     data: object
+    layer: int = 0
+    """0 for the built-in scenarios, 1 for the forker's local folder (which wins on equal ids)."""
     key_positions: dict[KeyPath, Position] = field(default_factory=dict)
     value_positions: dict[KeyPath, Position] = field(default_factory=dict)
     scalars: dict[KeyPath, ScalarInfo] = field(default_factory=dict)
@@ -280,7 +282,7 @@ def scenario_files(scenarios_dir: Path) -> list[Path]:
 
 
 def load_dir(
-    scenarios_dir: Path, project_root: Path
+    scenarios_dir: Path, project_root: Path, layer: int = 0
 ) -> tuple[list[RawScenario], list[ScenarioError]]:
     """Load every scenario file; return the ones that parsed and the problems of the others."""
     loaded: list[RawScenario] = []
@@ -291,7 +293,9 @@ def load_dir(
         except ValueError:
             display = file.as_posix()
         try:
-            loaded.append(load_text(file.read_bytes(), display))
+            raw = load_text(file.read_bytes(), display)
+            raw.layer = layer
+            loaded.append(raw)
         except ScenarioErrors as exc:
             errors.extend(exc.errors)
         except OSError as exc:

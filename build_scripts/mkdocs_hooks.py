@@ -25,6 +25,7 @@ except ModuleNotFoundError:  # not installed: MkDocs only puts this file's folde
     import build_scripts
 
 from build_scripts import render_pack, render_pdf, render_site
+from build_scripts.settings import parse_settings
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -37,7 +38,10 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def _project(config: MkDocsConfig) -> build_scripts.Project:
-    return build_scripts.Project(Path(config.config_file_path).resolve().parent)
+    root = Path(config.config_file_path).resolve().parent
+    text = Path(config.config_file_path).read_text(encoding="utf-8")
+    settings, problems = parse_settings(config.extra, text)
+    return build_scripts.Project(root, settings, tuple(problems))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -64,13 +68,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _pdf_options(config: MkDocsConfig) -> render_pdf.PdfOptions:
-    settings = (config.extra or {}).get("followup", {}) or {}
-    paper = str(os.environ.get("FOLLOWUP_PAPER") or settings.get("paper") or "a4").lower()
+def _pdf_options(config: MkDocsConfig, project: build_scripts.Project) -> render_pdf.PdfOptions:
+    paper = str(os.environ.get("FOLLOWUP_PAPER") or project.settings.paper).lower()
     if paper not in render_pdf.PAPER_SIZES:
         raise PluginError(
-            f"extra.followup.paper in mkdocs.yml: expected one of "
-            f"{', '.join(render_pdf.PAPER_SIZES)}, got {paper!r}"
+            f"FOLLOWUP_PAPER: expected one of {', '.join(render_pdf.PAPER_SIZES)}, got {paper!r}"
         )
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     edition = (
@@ -124,7 +126,7 @@ def _add_downloads(
 ) -> render_site.Downloads:
     """Add the template pack and the PDFs to the site (PDFs are skipped while serving,
     unless FOLLOWUP_PDF_ON_SERVE=1)."""
-    options = _pdf_options(config)
+    options = _pdf_options(config, project)
     outputs = render_pack.render(site, options.edition)
     if not _state["serve"] or os.environ.get("FOLLOWUP_PDF_ON_SERVE") == "1":
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from pydantic import ValidationError
@@ -242,8 +241,13 @@ def validate_one(raw: RawScenario) -> tuple[Scenario | None, list[ScenarioError]
     return scenario, list(_semantic_errors(scenario, raw))
 
 
-def validate(raws: Sequence[RawScenario]) -> tuple[list[Scenario], list[ScenarioError]]:
-    """Validate every file and the links between files (unique ids, `related`)."""
+def validate(
+    raws: Sequence[RawScenario],
+) -> tuple[list[tuple[Scenario, RawScenario]], list[ScenarioError]]:
+    """Validate every file and the links between files (unique ids, `related`).
+
+    Ids are unique within a layer; a scenario of a higher layer (the forker's local folder)
+    replaces the one of a lower layer (the built-in scenarios) with the same id."""
     valid: list[tuple[Scenario, RawScenario]] = []
     errors: list[ScenarioError] = []
     for raw in raws:
@@ -252,26 +256,26 @@ def validate(raws: Sequence[RawScenario]) -> tuple[list[Scenario], list[Scenario
         if scenario is not None and not problems:
             valid.append((scenario, raw))
 
-    counts = Counter(s.id for s, _ in valid)
-    first_file = {}
+    first_file: dict[tuple[str, int], str] = {}
+    top_layer: dict[str, int] = {}
     for scenario, raw in valid:
-        first_file.setdefault(scenario.id, raw.path)
-    ids = list(counts)
-    accepted: list[Scenario] = []
+        first_file.setdefault((scenario.id, raw.layer), raw.path)
+        top_layer[scenario.id] = max(top_layer.get(scenario.id, raw.layer), raw.layer)
+    ids = list(top_layer)
+    accepted: list[tuple[Scenario, RawScenario]] = []
     for scenario, raw in valid:
         problems = []
-        if counts[scenario.id] > 1 and first_file[scenario.id] != raw.path:
+        first = first_file[(scenario.id, raw.layer)]
+        if first != raw.path:
             problems.append(
                 raw.error(
-                    ("id",),
-                    f"id '{scenario.id}' is already used by {first_file[scenario.id]}; "
-                    "ids must be unique",
+                    ("id",), f"id '{scenario.id}' is already used by {first}; ids must be unique"
                 )
             )
         for i, other in enumerate(scenario.related):
             if other == scenario.id:
                 problems.append(raw.error(("related", i), "a scenario cannot be related to itself"))
-            elif other not in counts:
+            elif other not in top_layer:
                 problems.append(
                     raw.error(
                         ("related", i),
@@ -279,6 +283,6 @@ def validate(raws: Sequence[RawScenario]) -> tuple[list[Scenario], list[Scenario
                     )
                 )
         errors.extend(problems)
-        if not problems:
-            accepted.append(scenario)
+        if not problems and raw.layer == top_layer[scenario.id]:
+            accepted.append((scenario, raw))
     return accepted, errors

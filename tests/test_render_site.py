@@ -44,9 +44,9 @@ def parse(html: str) -> _Elements:
 
 def site_for(yaml_file: Path):
     raw = load_text(yaml_file.read_bytes(), f"content/scenarios/{yaml_file.name}")
-    scenarios, errors = validate([raw])
+    valid, errors = validate([raw])
     assert errors == []
-    return expand(scenarios, {scenarios[0].id: raw.path})
+    return expand([s for s, _ in valid], {valid[0][0].id: raw.path})
 
 
 def to_html(text: str) -> str:

@@ -1,0 +1,81 @@
+"""Project settings: the `extra.followup` mapping of mkdocs.yml, typed and validated."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ScenarioError, format_key_path
+from .schema import SLUG_PATTERN
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+class Settings(BaseModel):
+    """What a forker can set under `extra: followup:` in mkdocs.yml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    paper: Literal["a4", "letter"] = "a4"
+    """Paper size of the PDFs."""
+
+    hide: tuple[Annotated[str, Field(pattern=SLUG_PATTERN)], ...] = ()
+    """Ids of built-in scenarios to leave out of every output."""
+
+    local_scenarios: str | None = None
+    """A folder (relative to mkdocs.yml) of your own scenario files. A file there whose id
+    matches a built-in scenario replaces it; any other adds a scenario. Keeping your files
+    there, rather than editing the built-in ones, keeps upstream updates easy to merge."""
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running anything: tags such as !ENV or !!python/name become None."""
+
+
+_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def _line_of(text: str, key: str) -> int:
+    match = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list[ScenarioError]]:
+    """Validate `extra.followup`; on problems return the defaults and the problems."""
+    raw = extra.get("followup") if isinstance(extra, Mapping) else None
+    if raw is None:
+        return Settings(), []
+    try:
+        return Settings.model_validate(raw), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = ("extra", "followup", *error["loc"])
+            key = next((str(p) for p in reversed(error["loc"]) if isinstance(p, str)), "followup")
+            message = str(error["msg"])
+            if error["type"] == "extra_forbidden":
+                message = f"unknown setting; expected one of {', '.join(Settings.model_fields)}"
+            problems.append(
+                ScenarioError(
+                    CONFIG_FILE, _line_of(config_text, key), 1, format_key_path(loc), message
+                )
+            )
+        return Settings(), problems
+
+
+def read_settings(root: Path) -> tuple[Settings, list[ScenarioError]]:
+    """Read the settings from a project's mkdocs.yml."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+        config = yaml.load(text, Loader=_LenientLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return Settings(), [ScenarioError(CONFIG_FILE, 1, 1, "(file)", f"cannot read: {exc}")]
+    extra = config.get("extra") if isinstance(config, dict) else None
+    return parse_settings(extra, text)
