@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from . import Project, check
 from .errors import ScenarioErrors
-from .schema import json_schema
+from .lint import RULES, lint, load_word_list, strictly
+from .schema import SLUG_PATTERN, json_schema
+from .templating import make_env
 
 SCHEMA_PATH = Path("content") / "schema" / "scenario.schema.json"
 """Where the JSON Schema lives in a project; MkDocs publishes it with the site."""
@@ -33,9 +36,20 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
     if result.errors:
         print(ScenarioErrors(result.errors).report(), file=sys.stderr)
         return 1
+    findings = lint(result.scenarios, load_word_list(project.root))
+    if getattr(args, "strict", False):
+        findings = strictly(findings)
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
     count = len(result.site.scenarios)
-    print(f"{count} scenario{'s' if count != 1 else ''} checked, no problems.", file=sys.stderr)
-    return 0
+    summary = f"{count} scenario{'s' if count != 1 else ''} checked"
+    if findings:
+        print(f"{summary}: {errors} error(s), {warnings} warning(s).", file=sys.stderr)
+    else:
+        print(f"{summary}, no problems.", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
@@ -59,6 +73,35 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
         env["FOLLOWUP_PAPER"] = args.paper
     done = subprocess.run(command, cwd=project.root, env=env, check=False)
     return 0 if done.returncode == 0 else 1
+
+
+def _cmd_new(project: Project, args: argparse.Namespace) -> int:
+    scenario_id = args.id
+    if not re.fullmatch(SLUG_PATTERN, scenario_id) or len(scenario_id) > 64:
+        print(
+            f"followup new: {scenario_id!r} is not a valid id: use lowercase letters, digits "
+            "and single hyphens, like after-take-home",
+            file=sys.stderr,
+        )
+        return 2
+    target = project.scenarios_dir / f"{scenario_id}.yml"
+    taken = check(project).ids_by_file
+    clash = next((path for path, other in taken.items() if other == scenario_id), None)
+    if target.exists() or target.with_suffix(".yaml").exists() or clash:
+        where = clash or target.relative_to(project.root).as_posix()
+        print(
+            f"followup new: {where} already holds scenario {scenario_id!r}; not overwriting",
+            file=sys.stderr,
+        )
+        return 1
+    env = make_env(project.templates_dir, "text")
+    text = env.get_template("scaffold/scenario.yml.j2").render(scenario_id=scenario_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as out:
+        out.write(text)
+    print(target.relative_to(project.root).as_posix())
+    print("Replace every TODO, then run: followup check --strict", file=sys.stderr)
+    return 0
 
 
 def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
@@ -92,8 +135,14 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = commands.add_parser(
-        "check", help="validate every scenario file and print every problem (exit 1 if any)"
+        "check",
+        help="validate every scenario file and lint its writing; exit 1 on any error",
+        description="Validate every scenario file, then lint the writing. Lint rules (silence "
+        "one for a scenario with `lint: {ignore: [CODE]}`):\n"
+        + "\n".join(f"  {r.code} {r.name} ({r.severity}): {r.summary}" for r in RULES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    c.add_argument("--strict", action="store_true", help="treat lint warnings as errors")
     c.set_defaults(run=_cmd_check)
 
     b = commands.add_parser(
@@ -107,6 +156,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--site-dir", help="build into this folder instead of site/")
     b.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     b.set_defaults(run=_cmd_build)
+
+    n = commands.add_parser(
+        "new", help="start a scenario: write content/scenarios/ID.yml from a commented scaffold"
+    )
+    n.add_argument("id", help="the new scenario's id: lowercase letters, digits and hyphens")
+    n.set_defaults(run=_cmd_new)
 
     s = commands.add_parser(
         "schema", help=f"write the JSON Schema for editors to {SCHEMA_PATH.as_posix()}"

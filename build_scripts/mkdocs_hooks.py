@@ -46,6 +46,7 @@ def _project(config: MkDocsConfig) -> build_scripts.Project:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     project = _project(config)
+    _drop_scenario_sources(files, project)
     result = build_scripts.check(project)
     if result.errors:
         report = build_scripts.ScenarioErrors(result.errors).report()
@@ -58,7 +59,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     downloads = _add_downloads(files, config, project, result.site)
     _state.update(site=result.site, downloads=downloads)
     taken = {f.src_uri for f in files}
-    for page in render_site.render(result.site, project.templates_dir, downloads):
+    pages = render_site.render(
+        result.site, project.templates_dir, downloads, example=_example(project, result.site)
+    )
+    for page in pages:
         if page.src_uri in taken:
             files.remove(files.get_file_from_path(page.src_uri))
         generated = File.generated(config, page.src_uri, content=page.markdown)
@@ -66,6 +70,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             generated.edit_uri = Path(page.scenario.source_file).relative_to("content").as_posix()
         files.append(generated)
     return files
+
+
+def _example(project: build_scripts.Project, site: build_scripts.Site) -> tuple[str, str]:
+    """A real scenario file to show on the authoring page (post-interview when it exists)."""
+    chosen = next((s for s in site.scenarios if s.id == "post-interview"), None)
+    chosen = chosen or (site.scenarios[0] if site.scenarios else None)
+    if chosen is None:
+        return ("", "")
+    return (chosen.source_file, (project.root / chosen.source_file).read_text(encoding="utf-8"))
 
 
 def _pdf_options(config: MkDocsConfig, project: build_scripts.Project) -> render_pdf.PdfOptions:
@@ -149,6 +162,17 @@ def _add_downloads(
             files.remove(existing)
         files.append(File.generated(config, path, content=data))
     return render_site.Downloads({path: len(data) for path, data in outputs.items()})
+
+
+def _drop_scenario_sources(files: Files, project: build_scripts.Project) -> None:
+    """Scenario YAML files are inputs, not pages: keep them out of the published site."""
+    folders = [project.scenarios_dir, project.local_scenarios_dir]
+    for file in list(files):
+        if file.abs_src_path is None or not file.src_uri.endswith((".yml", ".yaml")):
+            continue
+        source = Path(file.abs_src_path).resolve()
+        if any(f is not None and source.is_relative_to(f.resolve()) for f in folders):
+            files.remove(file)
 
 
 def _add_problem_pages(

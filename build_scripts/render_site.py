@@ -8,6 +8,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from . import reference
 from .expand import ScenarioView, Site
 from .render_pack import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, scenario_json, template_file
 from .schema import ANCHOR_INPUT_LABELS
@@ -38,6 +39,22 @@ class PageKind:
     """Returns (src_uri, extra template context) for every page of this kind."""
 
 
+AUTHORING_PAGE = "add-a-scenario.md"
+"""The generated page that explains the scenario format to forkers."""
+
+
+def authoring_context() -> dict:
+    """The field reference, anchors, categories and lint rules, read from the code itself."""
+    from .lint import RULES
+
+    return {
+        "reference": reference.sections(),
+        "anchors": reference.anchors(),
+        "categories": reference.categories(),
+        "rules": RULES,
+    }
+
+
 def scenario_context(scenario: ScenarioView) -> dict:
     """What the scenario page template needs besides the scenario itself."""
     depth = "../" * scenario.src_uri.count("/")
@@ -60,6 +77,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     ),
     PageKind("site/scenarios_index.md.j2", lambda site: [("scenarios/index.md", {})]),
     PageKind("site/timing.md.j2", lambda site: [("timing.md", {})]),
+    PageKind("site/authoring.md.j2", lambda site: [(AUTHORING_PAGE, authoring_context())]),
 )
 
 
@@ -99,10 +117,15 @@ class GeneratedPage:
 
 
 def render(
-    site: Site, templates_dir: Path, downloads: Downloads = NO_DOWNLOADS
+    site: Site,
+    templates_dir: Path,
+    downloads: Downloads = NO_DOWNLOADS,
+    example: tuple[str, str] = ("", ""),
 ) -> list[GeneratedPage]:
-    """Every generated page, as Markdown for MkDocs."""
+    """Every generated page, as Markdown for MkDocs. `example` is (path, text) of a scenario
+    file to show on the authoring page."""
     env = make_env(templates_dir, "markdown")
+    env.globals.update(example_path=example[0], example_text=example[1])
     pages: list[GeneratedPage] = []
     for kind in PAGE_KINDS:
         template = env.get_template(kind.template)

@@ -190,7 +190,8 @@ class Template(_Model):
     """Subject line; may use placeholders."""
 
     body: Text
-    """The email body; may use placeholders. Blank lines separate paragraphs."""
+    """The email body; may use placeholders. It is sent exactly as written: one line per
+    paragraph, a blank line between paragraphs."""
 
 
 class Tips(_Model):
@@ -255,6 +256,14 @@ class WordRange(_Model):
         return self
 
 
+class LintSettings(_Model):
+    """How `followup check` judges this scenario's writing."""
+
+    ignore: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]+$")], ...] = ()
+    """Lint rules to silence for this scenario, by code or name (`FU108`, `timing-unsourced`),
+    when the author means what the rule flags."""
+
+
 class Scenario(_Model):
     """One follow-up situation: when it applies, what to send and when."""
 
@@ -299,6 +308,9 @@ class Scenario(_Model):
 
     avoid: tuple[Line, ...] = Field(default=(), max_length=40)
     """Phrases to avoid in this scenario, on top of the shared list (just checking in, ...)."""
+
+    lint: LintSettings = LintSettings()
+    """Settings for the content lint of `followup check`."""
 
 
 def json_schema() -> dict:

@@ -33,12 +33,12 @@ class Settings(BaseModel):
     there, rather than editing the built-in ones, keeps upstream updates easy to merge."""
 
 
-class _LenientLoader(yaml.SafeLoader):
+class LenientLoader(yaml.SafeLoader):
     """Reads mkdocs.yml without running anything: tags such as !ENV or !!python/name become None."""
 
 
-_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def _line_of(text: str, key: str) -> int:
@@ -47,13 +47,29 @@ def _line_of(text: str, key: str) -> int:
 
 
 def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list[ScenarioError]]:
-    """Validate `extra.followup`; on problems return the defaults and the problems."""
+    """Validate `extra.followup`; return the settings that are valid and the problems."""
     raw = extra.get("followup") if isinstance(extra, Mapping) else None
     if raw is None:
         return Settings(), []
+    if not isinstance(raw, Mapping):
+        return Settings(), [
+            ScenarioError(
+                CONFIG_FILE,
+                _line_of(config_text, "followup"),
+                1,
+                "extra.followup",
+                "expected a mapping of settings (paper: ..., hide: [...])",
+            )
+        ]
     try:
-        return Settings.model_validate(raw), []
+        return Settings.model_validate(dict(raw)), []
     except ValidationError as exc:
+        bad = {error["loc"][0] for error in exc.errors() if error["loc"]}
+        valid_part = {key: value for key, value in raw.items() if key not in bad}
+        try:
+            settings = Settings.model_validate(valid_part)
+        except ValidationError:
+            settings = Settings()
         problems = []
         for error in exc.errors(include_url=False):
             loc = ("extra", "followup", *error["loc"])
@@ -66,7 +82,7 @@ def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list
                     CONFIG_FILE, _line_of(config_text, key), 1, format_key_path(loc), message
                 )
             )
-        return Settings(), problems
+        return settings, problems
 
 
 def read_settings(root: Path) -> tuple[Settings, list[ScenarioError]]:
@@ -74,7 +90,7 @@ def read_settings(root: Path) -> tuple[Settings, list[ScenarioError]]:
     path = root / CONFIG_FILE
     try:
         text = path.read_text(encoding="utf-8")
-        config = yaml.load(text, Loader=_LenientLoader)
+        config = yaml.load(text, Loader=LenientLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return Settings(), [ScenarioError(CONFIG_FILE, 1, 1, "(file)", f"cannot read: {exc}")]
     extra = config.get("extra") if isinstance(config, dict) else None

@@ -96,6 +96,21 @@ def json_data(value: object, element_id: str) -> Markup:
     return Markup('<div id="{}" hidden data-fu-json="{}"></div>').format(element_id, text)
 
 
+def code_block(text: object, language: str = "") -> Markup:
+    """A fenced Markdown code block holding `text` verbatim, with a fence it cannot close."""
+    body = str(text).rstrip("\n")
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    if not re.fullmatch(r"[a-z]*", language):
+        raise ValueError(f"bad language {language!r}")
+    return Markup(f"{fence}{language}\n{body}\n{fence}")
+
+
+def table_cell(value: object) -> Markup:
+    """Our own Markdown (docstrings, kinds) on one line, safe inside a table cell."""
+    return Markup(" ".join(str(value).split()).replace("|", "\\|"))
+
+
 def _finalize_markdown(value: object) -> object:
     if value is None:
         return ""
@@ -105,9 +120,10 @@ def _finalize_markdown(value: object) -> object:
 
 
 def make_env(templates_dir: Path, output: str) -> Environment:
-    """A fresh environment for `output` "markdown" or "html" (fresh per build, so template
-    edits show up under `mkdocs serve`)."""
-    if output not in ("markdown", "html"):
+    """A fresh environment for `output` "markdown", "html" or "text" (fresh per build, so
+    template edits show up under `mkdocs serve`). "text" escapes nothing: only for our own
+    files such as the scenario scaffold, never for scenario text."""
+    if output not in ("markdown", "html", "text"):
         raise ValueError(f"unknown output kind {output!r}")
     env = Environment(
         loader=FileSystemLoader(str(templates_dir)),
@@ -126,5 +142,7 @@ def make_env(templates_dir: Path, output: str) -> Environment:
         url=safe_url,
         css_string=css_string,
         json_data=json_data,
+        code_block=code_block,
+        cell=table_cell,
     )
     return env

@@ -125,7 +125,7 @@ def _message(error: dict, raw: RawScenario) -> tuple[KeyPath, str, bool]:
     return loc, msg[0].lower() + msg[1:] if msg else msg, False
 
 
-def placeholder_position(raw: RawScenario, key_path: KeyPath, offset: int) -> Position:
+def text_position(raw: RawScenario, key_path: KeyPath, offset: int) -> Position:
     """Where character `offset` of the string at `key_path` is, as exactly as its style allows."""
     info = raw.scalars.get(key_path)
     value = raw.data
@@ -195,7 +195,7 @@ def _semantic_errors(scenario: Scenario, raw: RawScenario) -> Iterable[ScenarioE
                 key = match.group(1)
                 if key in scenario.placeholders:
                     continue
-                pos = placeholder_position(raw, key_path, match.start())
+                pos = text_position(raw, key_path, match.start())
                 yield ScenarioError(
                     raw.path,
                     pos.line,

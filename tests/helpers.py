@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
+import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "site_overrides")
@@ -55,3 +61,30 @@ def build_site(project_dir: Path, site_dir: Path, **overrides: object) -> None:
         build(config)
     finally:
         config.plugins.on_shutdown()
+
+
+def pdftotext(pdf: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-layout"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    done = subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, page number from 1) of every outline entry, in order."""
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found

@@ -8,40 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, build_site, copy_project
+from helpers import ROOT, build_site, copy_project, outline_titles, pdftotext, squash
 from pypdf import PdfReader
 
 import build_scripts
 from build_scripts.render_pdf import PdfError, PdfOptions, write_pdf
 from build_scripts.render_site import GUIDE_PDF, scenario_pdf_path
 from build_scripts.templating import blanks_text
-
-
-def pdftotext(pdf: Path, page: int | None = None) -> str:
-    args = ["pdftotext", "-layout"]
-    if page is not None:
-        args += ["-f", str(page), "-l", str(page)]
-    done = subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
-    """(depth, title, page number from 1) of every outline entry, in order."""
-    found = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline, 0)
-    return found
 
 
 @pytest.fixture(scope="module")

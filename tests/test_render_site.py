@@ -13,6 +13,7 @@ from build_scripts.expand import describe_timing, expand
 from build_scripts.load import load_text
 from build_scripts.render_site import fill_markers, render
 from build_scripts.schema import Timing
+from build_scripts.settings import LenientLoader
 from build_scripts.templating import md_escape
 from build_scripts.validate import validate
 
@@ -51,7 +52,7 @@ def site_for(yaml_file: Path):
 
 def to_html(text: str) -> str:
     """Convert with the Markdown extensions that mkdocs.yml enables."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.SafeLoader)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=LenientLoader)
     names, configs = [], {}
     for item in config["markdown_extensions"]:
         if isinstance(item, dict):

@@ -1,0 +1,314 @@
+"""Content lint: rules about how good a valid scenario is, each with a code an author can silence.
+
+Validation (validate.py) decides whether a file can be built at all; the lint judges the
+writing: subject lengths, body lengths, unused blanks, phrases to avoid, spelling, timelines
+that run backwards, timings without sources. `followup check` runs both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from .errors import KeyPath, ScenarioError, did_you_mean, format_key_path
+from .load import RawScenario
+from .schema import PLACEHOLDER_RE, SHARED_AVOID_PHRASES, Scenario
+from .validate import text_position
+
+PHONE_SUBJECT = 40
+"""Characters of a subject line that phones show (about 30-40)."""
+
+DESKTOP_SUBJECT = 60
+"""Characters of a subject line that desktop mail clients show (about 50-70)."""
+
+WORD_LIST = Path("content") / "wordlist.txt"
+"""The project's own words for the spelling rule, one per line (relative to the project root)."""
+
+Severity = Literal["warning", "error"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("FU101", "subject-phone", "warning", f"subject longer than phones show ({PHONE_SUBJECT})"),
+    Rule(
+        "FU102",
+        "subject-desktop",
+        "error",
+        f"subject longer than desktops show ({DESKTOP_SUBJECT})",
+    ),
+    Rule("FU103", "body-length", "warning", "body word count outside the scenario's body_words"),
+    Rule("FU104", "placeholder-unused", "warning", "placeholder declared but never used"),
+    Rule("FU105", "avoid-phrase", "warning", "a phrase from the avoid list"),
+    Rule("FU106", "spelling", "warning", "word not in the dictionary or content/wordlist.txt"),
+    Rule("FU107", "timeline-backwards", "warning", "a step comes before the step above it"),
+    Rule("FU108", "timing-unsourced", "warning", "a timeline step without sources"),
+    Rule("FU109", "todo-left", "error", "a TODO from the scaffold is still there"),
+)
+RULES_BY_KEY = {key: rule for rule in RULES for key in (rule.code, rule.name)}
+
+_UNIT_HOURS = {"hours": 1.0, "days": 24.0, "business_days": 24.0 * 7 / 5}
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding: where, which rule, and what to do."""
+
+    error: ScenarioError
+    rule: Rule
+    severity: Severity
+
+    def __str__(self) -> str:
+        e = self.error
+        return (
+            f"{e.path}:{e.line}:{e.column}: {e.key_path}: "
+            f"{self.severity} {self.rule.code} {self.rule.name}: {e.message}"
+        )
+
+
+class _Context:
+    def __init__(self, scenario: Scenario, raw: RawScenario) -> None:
+        self.scenario = scenario
+        self.raw = raw
+        self.findings: list[Finding] = []
+        self.ignored = {
+            RULES_BY_KEY[key].code for key in scenario.lint.ignore if key in RULES_BY_KEY
+        }
+
+    def add(self, code: str, key_path: KeyPath, message: str, offset: int | None = None) -> None:
+        rule = RULES_BY_KEY[code]
+        if rule.code in self.ignored:
+            return
+        if offset is None:
+            error = self.raw.error(key_path, message)
+        else:
+            pos = text_position(self.raw, key_path, offset)
+            error = ScenarioError(
+                self.raw.path, pos.line, pos.column, format_key_path(key_path), message
+            )
+        self.findings.append(Finding(error, rule, rule.severity))
+
+    def text(self, key_path: KeyPath) -> str:
+        value: object = self.raw.data
+        for part in key_path:
+            value = value[part]  # type: ignore[index]
+        return value if isinstance(value, str) else ""
+
+
+def _with_examples(text: str, scenario: Scenario) -> str:
+    return PLACEHOLDER_RE.sub(lambda m: scenario.placeholders[m.group(1)].example, text)
+
+
+def _check_lint_settings(ctx: _Context) -> None:
+    for i, key in enumerate(ctx.scenario.lint.ignore):
+        if key not in RULES_BY_KEY:
+            known = [k for r in RULES for k in (r.code, r.name)]
+            ctx.findings.append(
+                Finding(
+                    ctx.raw.error(
+                        ("lint", "ignore", i),
+                        f"unknown lint rule '{key}'{did_you_mean(key, known)}",
+                    ),
+                    Rule("FU100", "lint-settings", "error", "unknown rule in lint.ignore"),
+                    "error",
+                )
+            )
+
+
+def _subjects(ctx: _Context) -> None:
+    for i, template in enumerate(ctx.scenario.templates):
+        length = len(" ".join(_with_examples(template.subject, ctx.scenario).split()))
+        where = ("templates", i, "subject")
+        if length > DESKTOP_SUBJECT:
+            ctx.add(
+                "FU102",
+                where,
+                f"subject is {length} characters with the example values; desktop mail shows "
+                f"about {DESKTOP_SUBJECT}: shorten it",
+            )
+        elif length > PHONE_SUBJECT:
+            ctx.add(
+                "FU101",
+                where,
+                f"subject is {length} characters with the example values; phones show about "
+                f"{PHONE_SUBJECT}: put the key words first or shorten it",
+            )
+
+
+def _bodies(ctx: _Context) -> None:
+    low, high = ctx.scenario.body_words.min, ctx.scenario.body_words.max
+    for i, template in enumerate(ctx.scenario.templates):
+        words = len(_with_examples(template.body, ctx.scenario).split())
+        if not low <= words <= high:
+            ctx.add(
+                "FU103",
+                ("templates", i, "body"),
+                f"body is {words} words with the example values; this scenario asks for "
+                f"{low}-{high} (change body_words if the situation needs it)",
+            )
+
+
+def _unused_placeholders(ctx: _Context) -> None:
+    used = {
+        key
+        for template in ctx.scenario.templates
+        for key in PLACEHOLDER_RE.findall(template.subject + "\n" + template.body)
+    }
+    for key in ctx.scenario.placeholders:
+        if key not in used:
+            ctx.add(
+                "FU104",
+                ("placeholders", key),
+                f"placeholder '{key}' is declared but no template uses it; use it as {{{key}}} "
+                "or remove it",
+            )
+
+
+def _avoid_phrases(ctx: _Context) -> None:
+    phrases = dict.fromkeys(p.lower() for p in (*SHARED_AVOID_PHRASES, *ctx.scenario.avoid))
+    for i in range(len(ctx.scenario.templates)):
+        for field in ("subject", "body"):
+            key_path = ("templates", i, field)
+            lowered = ctx.text(key_path).lower()
+            for phrase in phrases:
+                for match in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
+                    ctx.add(
+                        "FU105",
+                        key_path,
+                        f"'{phrase}' is on the avoid list: say what you want in plain words",
+                        offset=match.start(),
+                    )
+
+
+@cache
+def _dictionary() -> object:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
+
+
+def _spelling(ctx: _Context, words: frozenset[str]) -> None:
+    checker = _dictionary()
+    paths: list[KeyPath] = [("title",), ("summary",), ("trigger",)]
+    for i in range(len(ctx.scenario.timeline)):
+        paths += [("timeline", i, "title"), ("timeline", i, "text")]
+    for key in ctx.scenario.placeholders:
+        paths += [("placeholders", key, "label"), ("placeholders", key, "help")]
+    for i in range(len(ctx.scenario.templates)):
+        paths += [("templates", i, f) for f in ("title", "purpose", "subject", "body")]
+    for name in ("do", "dont"):
+        paths += [("tips", name, i) for i in range(len(getattr(ctx.scenario.tips, name)))]
+    for key_path in paths:
+        text = ctx.text(key_path)
+        text = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text)
+        for match in _WORD.finditer(text):
+            word = match.group(0).replace("\u2019", "'")
+            lowered = word.lower()
+            if lowered in words or lowered.removesuffix("'s") in words or len(word) < 3:
+                continue
+            if word.isupper():  # acronyms (CV, UK) and TODO, which FU109 reports
+                continue
+            if not checker.unknown([lowered.removesuffix("'s")]):
+                continue
+            guess = checker.correction(lowered)
+            hint = f"; did you mean '{guess}'?" if guess and guess != lowered else ""
+            ctx.add(
+                "FU106",
+                key_path,
+                f"'{word}' is not in the dictionary{hint} "
+                f"(add real words to {WORD_LIST.as_posix()})",
+                offset=match.start(),
+            )
+
+
+def _timeline_order(ctx: _Context) -> None:
+    planned: dict[str, tuple[str, float]] = {}
+    previous: tuple[str, float] | None = None
+    for i, step in enumerate(ctx.scenario.timeline):
+        timing = step.timing
+        amount = next(v for v in (timing.ideal, timing.earliest, timing.latest) if v is not None)
+        hours = amount * _UNIT_HOURS[timing.unit]
+        if step.from_ in planned:
+            root, base = planned[step.from_]
+            here = (root, base + hours)
+        else:
+            here = (step.from_, hours)
+        if previous is not None and previous[0] == here[0] and here[1] < previous[1]:
+            ctx.add(
+                "FU107",
+                ("timeline", i, "timing"),
+                "this step comes earlier than the step above it; reorder the steps or check "
+                "the timing",
+            )
+        planned[step.id] = here
+        previous = here
+
+
+def _sources(ctx: _Context) -> None:
+    for i, step in enumerate(ctx.scenario.timeline):
+        if not step.sources:
+            ctx.add(
+                "FU108",
+                ("timeline", i),
+                "this step's timing has no source; cite one under sources (or silence FU108 "
+                "when the timing is the scenario's own judgement)",
+            )
+
+
+def _todos(ctx: _Context) -> None:
+    def walk(value: object, key_path: KeyPath) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, (*key_path, key))
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                walk(child, (*key_path, i))
+        elif isinstance(value, str):
+            for match in re.finditer(r"\bTODO\b", value):
+                ctx.add("FU109", key_path, "replace this TODO with your text", offset=match.start())
+
+    walk(ctx.raw.data, ())
+
+
+def load_word_list(root: Path) -> frozenset[str]:
+    path = root / WORD_LIST
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def lint(
+    scenarios: Iterable[tuple[Scenario, RawScenario]], words: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Every finding for every scenario, in file and position order."""
+    findings: list[Finding] = []
+    for scenario, raw in scenarios:
+        ctx = _Context(scenario, raw)
+        _check_lint_settings(ctx)
+        _subjects(ctx)
+        _bodies(ctx)
+        _unused_placeholders(ctx)
+        _avoid_phrases(ctx)
+        _spelling(ctx, words)
+        _timeline_order(ctx)
+        _sources(ctx)
+        _todos(ctx)
+        findings.extend(ctx.findings)
+    return sorted(findings, key=lambda f: f.error)
+
+
+def strictly(findings: Sequence[Finding]) -> list[Finding]:
+    """The same findings with every warning raised to an error (`--strict`)."""
+    return [Finding(f.error, f.rule, "error") for f in findings]
