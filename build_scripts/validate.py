@@ -145,57 +145,76 @@ def text_position(raw: RawScenario, key_path: KeyPath, offset: int) -> Position:
     return info.start
 
 
-def _semantic_errors(scenario: Scenario, raw: RawScenario) -> Iterable[ScenarioError]:
-    """Checks that need more than one field: references inside the scenario."""
-    for field, items in (
-        ("timeline", scenario.timeline),
-        ("templates", scenario.templates),
-        ("sources", scenario.sources),
-    ):
-        seen: set[str] = set()
-        for i, item in enumerate(items):
-            if item.id in seen:
-                yield raw.error((field, i, "id"), f"duplicate id '{item.id}' in {field}")
-            seen.add(item.id)
+def _items(data: object, key: str) -> list[tuple[int, dict]]:
+    """(index, mapping) of the list under `key`, skipping what is not a mapping."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
-    template_ids = [t.id for t in scenario.templates]
-    source_ids = [s.id for s in scenario.sources]
+
+def _text(item: dict, key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _semantic_errors(raw: RawScenario) -> Iterable[ScenarioError]:
+    """Checks that need more than one field: references inside the scenario.
+
+    They read the raw data, defensively, so that they also run when the schema rejected
+    something else in the file: the author sees every problem in one run."""
+    data = raw.data
+    for field in ("timeline", "templates", "sources"):
+        seen: set[str] = set()
+        for i, item in _items(data, field):
+            item_id = _text(item, "id")
+            if item_id is not None and item_id in seen:
+                yield raw.error((field, i, "id"), f"duplicate id '{item_id}' in {field}")
+            if item_id is not None:
+                seen.add(item_id)
+
+    steps = _items(data, "timeline")
+    template_ids = [t for _, item in _items(data, "templates") if (t := _text(item, "id"))]
+    source_ids = [s for _, item in _items(data, "sources") if (s := _text(item, "id"))]
     earlier_steps: list[str] = []
-    for i, step in enumerate(scenario.timeline):
-        if step.from_ not in ANCHOR_LABELS and step.from_ not in earlier_steps:
-            choices = [*ANCHOR_LABELS, *earlier_steps]
-            hint = did_you_mean(step.from_, choices)
-            later = any(s.id == step.from_ for s in scenario.timeline[i:])
+    for i, step in steps:
+        origin = _text(step, "from")
+        if origin is not None and origin not in ANCHOR_LABELS and origin not in earlier_steps:
+            hint = did_you_mean(origin, [*ANCHOR_LABELS, *earlier_steps])
+            later = any(_text(other, "id") == origin for j, other in steps if j >= i)
             reason = (
-                f"step '{step.from_}' comes later; a step can only follow an earlier one"
+                f"step '{origin}' comes later; a step can only follow an earlier one"
                 if later
-                else f"'{step.from_}' is neither an anchor ({', '.join(ANCHOR_LABELS)}) "
+                else f"'{origin}' is neither an anchor ({', '.join(ANCHOR_LABELS)}) "
                 f"nor an earlier step{hint}"
             )
             yield raw.error(("timeline", i, "from"), reason)
-        earlier_steps.append(step.id)
-        if step.template is not None and step.template not in template_ids:
+        if (step_id := _text(step, "id")) is not None:
+            earlier_steps.append(step_id)
+        template = _text(step, "template")
+        if template is not None and template not in template_ids:
             yield raw.error(
                 ("timeline", i, "template"),
-                f"no template with id '{step.template}'{did_you_mean(step.template, template_ids)}",
+                f"no template with id '{template}'{did_you_mean(template, template_ids)}",
             )
-        for j, source in enumerate(step.sources):
-            if source not in source_ids:
+        sources = step.get("sources")
+        for j, source in enumerate(sources if isinstance(sources, list) else []):
+            if isinstance(source, str) and source not in source_ids:
                 yield raw.error(
                     ("timeline", i, "sources", j),
                     f"no source with id '{source}' under sources{did_you_mean(source, source_ids)}",
                 )
 
-    declared = list(scenario.placeholders)
-    for i in range(len(scenario.templates)):
+    placeholders = data.get("placeholders") if isinstance(data, dict) else None
+    declared = list(placeholders) if isinstance(placeholders, dict) else []
+    for i, template in _items(data, "templates"):
         for field in ("subject", "body"):
-            key_path = ("templates", i, field)
-            text = raw.data["templates"][i][field]  # type: ignore[index]
-            for match in PLACEHOLDER_RE.finditer(text):
+            text = _text(template, field)
+            for match in PLACEHOLDER_RE.finditer(text or ""):
                 key = match.group(1)
-                if key in scenario.placeholders:
+                if key in declared:
                     continue
-                pos = text_position(raw, key_path, match.start())
+                pos = text_position(raw, ("templates", i, field), match.start())
                 yield ScenarioError(
                     raw.path,
                     pos.line,
@@ -232,13 +251,15 @@ def _useful_errors(errors: list[dict]) -> list[dict]:
 
 def validate_one(raw: RawScenario) -> tuple[Scenario | None, list[ScenarioError]]:
     """Validate one file. Returns the scenario (if the schema accepted it) and its problems."""
+    semantic = list(_semantic_errors(raw))
     try:
         scenario = Scenario.model_validate(raw.data)
     except ValidationError as exc:
-        return None, [
+        schema = [
             raw.error(*_message(e, raw)) for e in _useful_errors(exc.errors(include_url=False))
         ]
-    return scenario, list(_semantic_errors(scenario, raw))
+        return None, schema + semantic
+    return scenario, semantic
 
 
 def validate(
