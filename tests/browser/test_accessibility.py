@@ -30,6 +30,10 @@ PAGES = site_pages()
 
 
 def serious_violations(page: Page) -> list[str]:
+    # Judge the settled page: a colour transition still running (Material fades colours in)
+    # would make axe measure contrast on an in-between colour on a busy machine.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    page.wait_for_load_state("networkidle")
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
