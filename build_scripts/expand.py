@@ -9,6 +9,7 @@ from .schema import (
     ANCHOR_LABELS,
     CATEGORY_TITLES,
     PLACEHOLDER_RE,
+    REGION_NAMES,
     SHARED_AVOID_PHRASES,
     Scenario,
     Timing,
@@ -63,6 +64,15 @@ class SourceView:
 
 
 @dataclass(frozen=True)
+class RegionView:
+    region: str
+    name: str
+    timing: str | None
+    note: str
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
 class StepView:
     number: int
     id: str
@@ -106,6 +116,8 @@ class ScenarioView:
     tips_dont: tuple[str, ...]
     sources: tuple[SourceView, ...]
     related: tuple[RelatedView, ...]
+    regions: tuple[RegionView, ...]
+    """Regional notes, in the order of REGION_NAMES."""
     src_uri: str
     """Path of the generated page inside the docs folder (`scenarios/post-interview.md`)."""
     source_file: str
@@ -271,6 +283,16 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         sources=tuple(sources.values()),
         related=tuple(
             RelatedView(other, titles[other], scenario_src_uri(other)) for other in scenario.related
+        ),
+        regions=tuple(
+            RegionView(
+                n.region,
+                REGION_NAMES[n.region],
+                n.timing,
+                n.note,
+                tuple(sources[s] for s in n.sources),
+            )
+            for n in sorted(scenario.regions, key=lambda n: list(REGION_NAMES).index(n.region))
         ),
         src_uri=scenario_src_uri(scenario.id),
         source_file=source_file,

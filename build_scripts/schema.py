@@ -105,6 +105,22 @@ CATEGORY_TITLES: dict[str, str] = {
 """Navigation sections, in the order they appear."""
 
 
+Region = Literal["us", "uk", "de", "fr", "es", "nl", "jp", "in", "au"]
+
+REGION_NAMES: dict[str, str] = {
+    "us": "United States",
+    "uk": "United Kingdom",
+    "de": "Germany",
+    "fr": "France",
+    "es": "Spain and Latin America",
+    "nl": "Netherlands and Belgium",
+    "jp": "Japan",
+    "in": "India",
+    "au": "Australia and New Zealand",
+}
+"""Regions a scenario can carry notes for, in display order."""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
@@ -192,6 +208,22 @@ class Template(_Model):
     body: Text
     """The email body; may use placeholders. It is sent exactly as written: one line per
     paragraph, a blank line between paragraphs."""
+
+
+class RegionalNote(_Model):
+    """How timing or etiquette differs in one region."""
+
+    region: Region
+    """`us`, `uk`, `de`, `fr`, `es`, `nl`, `jp`, `in` or `au`."""
+
+    timing: Line | None = None
+    """The local timing in a few words, for the timing table ("status check after 2-6 weeks")."""
+
+    note: Text
+    """What a reader there should do differently, in one or two sentences."""
+
+    sources: tuple[Slug, ...] = ()
+    """Ids of entries under `sources` that back this note."""
 
 
 class Tips(_Model):
@@ -302,6 +334,9 @@ class Scenario(_Model):
 
     related: tuple[Slug, ...] = ()
     """Ids of other scenarios worth reading next."""
+
+    regions: tuple[RegionalNote, ...] = Field(default=(), max_length=20)
+    """Where timing or etiquette differs by country, one entry per region."""
 
     body_words: WordRange = WordRange()
     """Length guidance for this scenario's template bodies (default 50-200 words)."""

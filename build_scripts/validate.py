@@ -205,6 +205,21 @@ def _semantic_errors(raw: RawScenario) -> Iterable[ScenarioError]:
                     f"no source with id '{source}' under sources{did_you_mean(source, source_ids)}",
                 )
 
+    seen_regions: set[str] = set()
+    for i, note in _items(data, "regions"):
+        region = _text(note, "region")
+        if region is not None and region in seen_regions:
+            yield raw.error(("regions", i, "region"), f"region '{region}' is listed twice")
+        if region is not None:
+            seen_regions.add(region)
+        sources = note.get("sources")
+        for j, source in enumerate(sources if isinstance(sources, list) else []):
+            if isinstance(source, str) and source not in source_ids:
+                yield raw.error(
+                    ("regions", i, "sources", j),
+                    f"no source with id '{source}' under sources{did_you_mean(source, source_ids)}",
+                )
+
     placeholders = data.get("placeholders") if isinstance(data, dict) else None
     declared = list(placeholders) if isinstance(placeholders, dict) else []
     for i, template in _items(data, "templates"):
