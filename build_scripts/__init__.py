@@ -72,6 +72,17 @@ def check(project: Project) -> CheckResult:
     raws, errors = load_dir(project.scenarios_dir, project.root)
     errors.extend(project.settings_errors)
     local = project.local_scenarios_dir
+    if local is not None and not local.resolve().is_relative_to(project.root.resolve()):
+        errors.append(
+            ScenarioError(
+                "mkdocs.yml",
+                1,
+                1,
+                "extra.followup.local_scenarios",
+                f"{project.settings.local_scenarios!r} is outside the project; use a folder in it",
+            )
+        )
+        local = None
     if local is not None:
         if local.is_dir():
             more, problems = load_dir(local, project.root, layer=1)

@@ -54,6 +54,7 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     if _cmd_check(project, args):
+        print("followup: nothing was built; site/ was not changed.", file=sys.stderr)
         return 1
     command = [
         sys.executable,
@@ -72,7 +73,10 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     if args.paper:
         env["FOLLOWUP_PAPER"] = args.paper
     done = subprocess.run(command, cwd=project.root, env=env, check=False)
-    return 0 if done.returncode == 0 else 1
+    if done.returncode != 0:
+        print("followup: build failed; site/ was not changed.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _cmd_new(project: Project, args: argparse.Namespace) -> int:
@@ -132,6 +136,9 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="project folder (the one holding mkdocs.yml); default: found from the current folder",
     )
+    top.add_argument(
+        "--debug", action="store_true", help="show Python tracebacks of internal errors"
+    )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = commands.add_parser(
@@ -171,10 +178,30 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+INTERNAL_ERROR = 70
+"""Exit code for a bug in followup-kit itself (EX_SOFTWARE), as opposed to 1 for bad input."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    root = args.project.resolve() if args.project else _find_root(Path.cwd().resolve())
-    return args.run(Project.from_root(root), args)
+    if args.debug:
+        os.environ["FOLLOWUP_DEBUG"] = "1"
+    try:
+        root = args.project.resolve() if args.project else _find_root(Path.cwd().resolve())
+        return args.run(Project.from_root(root), args)
+    except KeyboardInterrupt:
+        print("followup: interrupted; site/ was not changed.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"followup: internal error ({type(exc).__name__}: {exc}).\n"
+            "This is a bug in followup-kit, not in your files: please report it, with the "
+            "output of the same command run with --debug.",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

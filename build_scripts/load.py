@@ -287,11 +287,18 @@ def load_dir(
     """Load every scenario file; return the ones that parsed and the problems of the others."""
     loaded: list[RawScenario] = []
     errors: list[ScenarioError] = []
+    root = project_root.resolve()
     for file in scenario_files(scenarios_dir):
         try:
             display = file.relative_to(project_root).as_posix()
         except ValueError:
             display = file.as_posix()
+        if not file.resolve().is_relative_to(root):
+            # A symbolic link (or a folder setting) must not pull files from outside the project.
+            errors.append(
+                ScenarioError(display, 1, 1, "(file)", "points outside the project; not read")
+            )
+            continue
         try:
             raw = load_text(file.read_bytes(), display)
             raw.layer = layer

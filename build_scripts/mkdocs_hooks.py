@@ -24,7 +24,7 @@ except ModuleNotFoundError:  # not installed: MkDocs only puts this file's folde
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import build_scripts
 
-from build_scripts import render_pack, render_pdf, render_site
+from build_scripts import csp, output, render_pack, render_pdf, render_site
 from build_scripts.settings import parse_settings
 
 log = logging.getLogger("mkdocs.plugins.followup")
@@ -37,6 +37,37 @@ def on_startup(command: str, dirty: bool) -> None:
     _state["serve"] = command == "serve"
 
 
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Build into a staging folder; site/ is replaced only when everything succeeded."""
+    _state.pop("staging", None)
+    if not _state["serve"]:
+        final = Path(config.site_dir)
+        _state["staging"] = (output.staging_dir(final), final)
+        config.site_dir = str(_state["staging"][0])
+    return config
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    staged = _state.pop("staging", None)
+    if staged is not None:
+        output.swap_into_place(*staged)
+
+
+def on_build_error(error: Exception) -> None:
+    staged = _state.pop("staging", None)
+    if staged is not None:
+        output.discard(staged[0])
+        log.error("Nothing was written: the previous site in %s is as it was.", staged[1])
+
+
+def on_post_page(html: str, page: Page, config: MkDocsConfig) -> str:
+    return csp.add_policy(html)
+
+
+def on_post_template(html: str, template_name: str, config: MkDocsConfig) -> str:
+    return csp.add_policy(html) if template_name.endswith(".html") else html
+
+
 def _project(config: MkDocsConfig) -> build_scripts.Project:
     root = Path(config.config_file_path).resolve().parent
     text = Path(config.config_file_path).read_text(encoding="utf-8")
@@ -45,6 +76,21 @@ def _project(config: MkDocsConfig) -> build_scripts.Project:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    try:
+        return _generate(files, config)
+    except PluginError:
+        raise
+    except Exception as exc:
+        # An author's mistake never gets here (it is a ScenarioError or PdfError); this is a bug.
+        if os.environ.get("FOLLOWUP_DEBUG") == "1":
+            raise
+        raise PluginError(
+            f"internal error in followup-kit ({type(exc).__name__}: {exc}). This is a bug: "
+            "please report it with the output of `followup build --debug`."
+        ) from None
+
+
+def _generate(files: Files, config: MkDocsConfig) -> Files:
     project = _project(config)
     _drop_scenario_sources(files, project)
     result = build_scripts.check(project)

@@ -27,7 +27,7 @@ class Settings(BaseModel):
     hide: tuple[Annotated[str, Field(pattern=SLUG_PATTERN)], ...] = ()
     """Ids of built-in scenarios to leave out of every output."""
 
-    local_scenarios: str | None = None
+    local_scenarios: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")] | None = None
     """A folder (relative to mkdocs.yml) of your own scenario files. A file there whose id
     matches a built-in scenario replaces it; any other adds a scenario. Keeping your files
     there, rather than editing the built-in ones, keeps upstream updates easy to merge."""
