@@ -35,7 +35,7 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
     result = check(project)
     if result.errors:
         print(ScenarioErrors(result.errors).report(), file=sys.stderr)
-        return 1
+    # The lint judges every file that is valid, so one run shows every problem.
     findings = lint(result.scenarios, load_word_list(project.root))
     if getattr(args, "strict", False):
         findings = strictly(findings)
@@ -44,12 +44,12 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     count = len(result.site.scenarios)
-    summary = f"{count} scenario{'s' if count != 1 else ''} checked"
+    summary = f"{count} valid scenario{'s' if count != 1 else ''} checked"
     if findings:
         print(f"{summary}: {errors} error(s), {warnings} warning(s).", file=sys.stderr)
-    else:
+    elif not result.errors:
         print(f"{summary}, no problems.", file=sys.stderr)
-    return 1 if errors else 0
+    return 1 if errors or result.errors else 0
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:

@@ -255,6 +255,17 @@ def load_text(data: bytes, display_path: str) -> RawScenario:
             what = f"{exc.context}{started}, {what}"
         position = _pos(mark) if mark is not None else Position(1, 1)
         raise fail(position, (), f"YAML syntax error: {what}") from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        position = Position(before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        code = (
+            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        )
+        raise fail(
+            position,
+            (),
+            f"the text holds a character YAML does not allow (U+{code:04X}); remove it",
+        ) from None
     except yaml.YAMLError as exc:
         raise fail(Position(1, 1), (), f"YAML error: {exc}") from None
     except RecursionError:

@@ -68,17 +68,18 @@ Anchor = Literal[
 """The moments a timeline can be measured from. A step may also be measured from an earlier step."""
 
 ANCHOR_LABELS: dict[str, str] = {
-    "application": "you applied",
+    "application": "your application",
     "interview": "the interview",
     "event": "the event or meeting",
-    "submission": "you submitted the assignment",
+    "submission": "your submission",
     "decision_date": "the employer's stated decision date",
-    "rejection": "the rejection arrived",
+    "rejection": "the rejection",
     "verbal_offer": "the verbal offer",
-    "offer": "the written offer arrived",
+    "offer": "the written offer",
     "offer_deadline": "the offer deadline",
 }
-"""How each anchor reads in a sentence ("2 business days after the interview")."""
+"""How each anchor reads in a sentence ("2 business days after the interview", "within 24
+hours of the written offer")."""
 
 ANCHOR_INPUT_LABELS: dict[str, str] = {
     "application": "Date you applied",
