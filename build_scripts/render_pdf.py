@@ -194,6 +194,9 @@ def convert_chapters(
     return chapters
 
 
+_NO_GLYPH = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.+?)"')
+
+
 def _weasyprint_warnings() -> tuple[logging.Handler, list[str]]:
     messages: list[str] = []
 
@@ -254,7 +257,18 @@ def write_pdf(
     finally:
         weasy_log.removeHandler(handler)
     problems = [f"refused to load {r}" for r in refused]
-    problems += [w for w in warnings if not any(r.split(" (")[0] in w for r in refused)]
+    missing = "".join(dict.fromkeys(m.group(1) for w in warnings if (m := _NO_GLYPH.search(w))))
+    if missing:
+        problems.append(
+            f"no installed font has these characters: {' '.join(missing)} (install a font "
+            "that does, such as Debian's fonts-noto-cjk for Chinese, Japanese and Korean, or "
+            "remove them)"
+        )
+    problems += [
+        w
+        for w in warnings
+        if not _NO_GLYPH.search(w) and not any(r.split(" (")[0] in w for r in refused)
+    ]
     if problems:
         raise PdfError(document, problems)
     return pdf
@@ -326,16 +340,16 @@ def render_all(
     chapters = convert_chapters(
         site, entries, extensions, extension_configs or {}, _scenario_list(site)
     )
-    log.debug("Step 4b - Rendering the guide PDF")
-    outputs = {
-        GUIDE_PDF: write_pdf(
-            guide_html(site, chapters, options, templates_dir), GUIDE_PDF, pdf_dir, allowed, options
-        )
-    }
+    # The scenario PDFs first, so that a problem in a scenario's text names its file.
+    outputs = {}
     for scenario in site.scenarios:
         path = scenario_pdf_path(scenario.id)
         html = scenario_html(site, scenario, options, templates_dir)
         outputs[path] = write_pdf(
             html, f"{path} (from {scenario.source_file})", pdf_dir, allowed, options
         )
+    log.debug("Step 4b - Rendering the guide PDF")
+    outputs[GUIDE_PDF] = write_pdf(
+        guide_html(site, chapters, options, templates_dir), GUIDE_PDF, pdf_dir, allowed, options
+    )
     return outputs

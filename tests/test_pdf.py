@@ -200,3 +200,14 @@ def test_a_forkers_scenario_appears_in_contents_outline_and_its_own_pdf(tmp_path
     own = tmp_path / "site" / scenario_pdf_path("after-take-home")
     assert "After a take-home task" in pdftotext(own)
     assert "after-take-home__company" in PdfReader(guide).get_fields()
+
+
+def test_characters_no_font_can_draw_are_named_with_a_fix(tmp_path: Path) -> None:
+    # Private-use code points: no font on any machine draws them.
+    html = '<html lang="en"><head><title>x</title></head><body><p>\ue000\ue001</p></body></html>'
+    with pytest.raises(PdfError) as caught:
+        write_pdf(html, "x.pdf (from content/scenarios/jp.yml)", tmp_path, [tmp_path], OPTIONS)
+    message = str(caught.value)
+    assert message.startswith("x.pdf (from content/scenarios/jp.yml): no installed font has")
+    assert "\ue000 \ue001" in message
+    assert "fonts-noto-cjk" in message
