@@ -282,7 +282,10 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         tips_dont=scenario.tips.dont,
         sources=tuple(sources.values()),
         related=tuple(
-            RelatedView(other, titles[other], scenario_src_uri(other)) for other in scenario.related
+            RelatedView(other, titles[other], scenario_src_uri(other))
+            for other in scenario.related
+            # A related scenario that is itself broken is left out (its problem is reported).
+            if other in titles
         ),
         regions=tuple(
             RegionView(

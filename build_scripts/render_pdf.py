@@ -6,9 +6,13 @@ stylesheet in templates/pdf/; the site's HTML is never converted.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import hashlib
 import logging
 import mimetypes
+import multiprocessing
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -47,6 +51,9 @@ class PdfError(Exception):
             if len(self.problems) == 1
             else f"{document}:\n" + "\n".join(f"  {p}" for p in self.problems)
         )
+
+    def __reduce__(self) -> tuple:  # to come back whole from a worker process
+        return (PdfError, (self.document, self.problems))
 
 
 @dataclass(frozen=True)
@@ -237,9 +244,7 @@ def make_url_fetcher(allowed_roots: Iterable[Path], refused: list[str]):
     return ProjectOnlyFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
-def write_pdf(
-    html: str, document: str, base_dir: Path, allowed_roots: Iterable[Path], options: PdfOptions
-) -> bytes:
+def write_pdf(html: str, document: str, base_dir: Path, allowed_roots: Iterable[Path]) -> bytes:
     """Render one HTML document to PDF bytes; refuse anything WeasyPrint warns about."""
     import weasyprint
 
@@ -325,6 +330,93 @@ def scenario_html(
     return env.get_template("pdf/scenario.html.j2").render(s=scenario, **_context(site, options))
 
 
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: where it goes in the site, its name in messages, its HTML."""
+
+    path: str
+    document: str
+    html: str
+
+
+def cache_dir() -> Path | None:
+    """Where rendered PDFs are kept by the hash of everything that went into them.
+
+    FOLLOWUP_CACHE_DIR sets it ("off" turns caching off); the default is the user's cache
+    folder, so throwaway copies of a project share it too."""
+    setting = os.environ.get("FOLLOWUP_CACHE_DIR")
+    if setting is not None:
+        return None if setting.strip().lower() in ("", "off", "0", "none") else Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "followup-kit" / "pdf"
+
+
+def _inputs_digest(folders: Sequence[Path]) -> str:
+    """A hash of everything a PDF can load besides its HTML, and of how it is rendered."""
+    import weasyprint
+
+    digest = hashlib.sha256()
+    digest.update(f"weasyprint {weasyprint.__version__} {sorted(WRITE_OPTIONS.items())}".encode())
+    for folder in folders:
+        for file in sorted(Path(folder).rglob("*")):
+            if file.is_file():
+                digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _render_job(job: PdfJob, base_dir: Path, allowed: tuple[Path, ...]) -> bytes:
+    return write_pdf(job.html, job.document, base_dir, allowed)
+
+
+def render_jobs(
+    jobs: Sequence[PdfJob], base_dir: Path, allowed: tuple[Path, ...]
+) -> dict[str, bytes]:
+    """Render PDFs in parallel across the machine's cores, reusing cached ones.
+
+    Raises the PdfError of the first failing job, in job order."""
+    folder = cache_dir()
+    base = _inputs_digest(allowed)
+    keys = {job.path: hashlib.sha256((base + job.html).encode("utf-8")).hexdigest() for job in jobs}
+    outputs: dict[str, bytes] = {}
+    todo = []
+    for job in jobs:
+        cached = folder / f"{keys[job.path]}.pdf" if folder else None
+        if cached is not None and cached.is_file():
+            outputs[job.path] = cached.read_bytes()
+        else:
+            todo.append(job)
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers > 1:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_render_job, job, base_dir, allowed) for job in todo]
+            results = [future.exception() or future.result() for future in futures]
+    else:
+        results = []
+        for job in todo:
+            try:
+                results.append(_render_job(job, base_dir, allowed))
+            except PdfError as exc:
+                results.append(exc)
+    for job, result in zip(todo, results, strict=True):
+        if isinstance(result, BaseException):
+            raise result
+        outputs[job.path] = result
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = folder / f".{keys[job.path]}.{os.getpid()}.tmp"
+            partial.write_bytes(result)
+            os.replace(partial, folder / f"{keys[job.path]}.pdf")
+    log.info(
+        "PDFs: rendered %d%s, reused %d from the cache",
+        len(todo),
+        f" ({', '.join(job.path for job in todo)})" if todo else "",
+        len(jobs) - len(todo),
+    )
+    return {job.path: outputs[job.path] for job in jobs}
+
+
 def render_all(
     site: Site,
     entries: Sequence[GuideEntry],
@@ -340,16 +432,22 @@ def render_all(
     chapters = convert_chapters(
         site, entries, extensions, extension_configs or {}, _scenario_list(site)
     )
-    # The scenario PDFs first, so that a problem in a scenario's text names its file.
-    outputs = {}
-    for scenario in site.scenarios:
-        path = scenario_pdf_path(scenario.id)
-        html = scenario_html(site, scenario, options, templates_dir)
-        outputs[path] = write_pdf(
-            html, f"{path} (from {scenario.source_file})", pdf_dir, allowed, options
+    log.debug("Step 4b - Rendering the PDFs")
+    # The guide is the longest job, so it starts first; a problem in a scenario's own PDF is
+    # reported first, because it names the scenario's file.
+    guide = PdfJob(GUIDE_PDF, GUIDE_PDF, guide_html(site, chapters, options, templates_dir))
+    scenarios = [
+        PdfJob(
+            scenario_pdf_path(s.id),
+            f"{scenario_pdf_path(s.id)} (from {s.source_file})",
+            scenario_html(site, s, options, templates_dir),
         )
-    log.debug("Step 4b - Rendering the guide PDF")
-    outputs[GUIDE_PDF] = write_pdf(
-        guide_html(site, chapters, options, templates_dir), GUIDE_PDF, pdf_dir, allowed, options
-    )
-    return outputs
+        for s in site.scenarios
+    ]
+    try:
+        return render_jobs([guide, *scenarios], pdf_dir, allowed)
+    except PdfError as exc:
+        if exc.document == GUIDE_PDF:
+            # Render the scenario PDFs alone: if one of them fails too, its error names the file.
+            render_jobs(scenarios, pdf_dir, allowed)
+        raise

@@ -298,6 +298,13 @@ def validate(
         first_file.setdefault((scenario.id, raw.layer), raw.path)
         top_layer[scenario.id] = max(top_layer.get(scenario.id, raw.layer), raw.layer)
     ids = list(top_layer)
+    # A scenario that exists but has problems of its own is still a valid target for `related`:
+    # its own errors are reported, and the link is left out until it is fixed.
+    existing = set(ids) | {
+        raw.data["id"]
+        for raw in raws
+        if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str)
+    }
     accepted: list[tuple[Scenario, RawScenario]] = []
     for scenario, raw in valid:
         problems = []
@@ -311,7 +318,7 @@ def validate(
         for i, other in enumerate(scenario.related):
             if other == scenario.id:
                 problems.append(raw.error(("related", i), "a scenario cannot be related to itself"))
-            elif other not in top_layer:
+            elif other not in existing:
                 problems.append(
                     raw.error(
                         ("related", i),

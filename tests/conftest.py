@@ -33,8 +33,11 @@ def project(tmp_path: Path) -> Path:
 def mkdocs_logs() -> Iterator[RecordingHandler]:
     handler = RecordingHandler()
     logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
     logger.addHandler(handler)
     try:
         yield handler
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
