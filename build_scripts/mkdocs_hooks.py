@@ -187,7 +187,8 @@ def _add_downloads(
     unless FOLLOWUP_PDF_ON_SERVE=1)."""
     options = _pdf_options(config, project)
     outputs = render_pack.render(site, options.edition)
-    if not _state["serve"] or os.environ.get("FOLLOWUP_PDF_ON_SERVE") == "1":
+    wanted = os.environ.get("FOLLOWUP_PDF", "").lower() not in ("off", "0", "no")
+    if wanted and (not _state["serve"] or os.environ.get("FOLLOWUP_PDF_ON_SERVE") == "1"):
         try:
             outputs |= render_pdf.render_all(
                 site,

@@ -14,6 +14,9 @@ from helpers import ROOT
 def test_ruff_is_clean(command: list[str]) -> None:
     ruff = shutil.which("ruff") or f"{sys.prefix}/bin/ruff"
     done = subprocess.run(
-        [ruff, *command, "build_scripts", "tests"], cwd=ROOT, capture_output=True, text=True
+        [ruff, *command, "build_scripts", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,361 @@
+"""Benchmark followup-kit against plain Material and the mkdocs-to-pdf plugin.
+
+    python benchmarks/run.py --sizes 4 100 1000
+
+For each N it generates N synthetic but realistic scenarios (deterministic), builds them in a
+throwaway copy of this project and measures, each in a fresh process: our full build (site and
+all PDFs, empty cache), a site-only build, a no-op rebuild, a rebuild after editing one
+scenario, and how long `mkdocs serve` takes to show an edit. It then exports the same generated
+pages as a plain MkDocs project and times plain Material and, when installed (`pip install
+-e ".[bench]"`), the mkdocs-to-pdf plugin. It prints a Markdown table and writes it, with the
+raw figures as JSON, to benchmarks/results/. Nothing here asserts anything: people read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "site_overrides")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+WORDS = [
+    "team",
+    "project",
+    "role",
+    "interview",
+    "thanks",
+    "conversation",
+    "plan",
+    "data",
+    "report",
+    "customer",
+    "process",
+    "weekly",
+    "goal",
+    "quarter",
+    "launch",
+    "review",
+    "design",
+    "budget",
+    "support",
+    "meeting",
+    "question",
+    "example",
+    "experience",
+    "result",
+    "change",
+    "client",
+    "product",
+    "service",
+    "research",
+    "analysis",
+    "training",
+    "schedule",
+]
+CATEGORIES = ["thank-you", "waiting", "decision", "offer", "networking"]
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    chosen = [rng.choice(WORDS) for _ in range(words)]
+    return " ".join(chosen).capitalize() + "."
+
+
+def paragraph(rng: random.Random, sentences: int) -> str:
+    return " ".join(sentence(rng, rng.randint(8, 14)) for _ in range(sentences))
+
+
+def scenario_yaml(index: int, rng: random.Random) -> str:
+    """One synthetic scenario: 3 steps, 3 templates of about 150 words, tips, sources."""
+    sid = f"bench-{index:04d}"
+    steps = []
+    for step in range(3):
+        origin = "interview" if step == 0 else f"step-{step - 1}"
+        steps.append(
+            f"  - id: step-{step}\n"
+            f"    title: {sentence(rng, 4)}\n"
+            f"    text: {sentence(rng, 16)}\n"
+            f"    from: {origin}\n"
+            f"    timing: {{ unit: business_days, earliest: {step + 1}, latest: {step + 3} }}\n"
+            f"    template: t{step}\n"
+            f"    sources: [s{step}]\n"
+        )
+    templates = []
+    for t in range(3):
+        body = "\n\n".join(paragraph(rng, 3) for _ in range(3)).replace("Team", "{company} team", 1)
+        body_lines = "\n".join(
+            "      " + line
+            for line in f"Dear {{name}},\n\n{body}\n\nKind regards,\n{{your_name}}".splitlines()
+        )
+        templates.append(
+            f"  - id: t{t}\n"
+            f"    title: Template {t + 1}\n"
+            f"    purpose: {sentence(rng, 8)}\n"
+            f'    subject: "{{company}}: {rng.choice(WORDS)} {t + 1}"\n'
+            f"    body: |\n{body_lines}\n"
+        )
+    sources = "".join(
+        f"  - id: s{s}\n    title: Source {s}\n    publisher: Example\n"
+        f"    url: https://example.org/{sid}/{s}\n"
+        for s in range(3)
+    )
+    return (
+        "# yaml-language-server: $schema=../schema/scenario.schema.json\n"
+        f"id: {sid}\n"
+        f"title: Scenario {index} {sentence(rng, 3).rstrip('.')}\n"
+        f"summary: {sentence(rng, 12)}\n"
+        f"category: {CATEGORIES[index % len(CATEGORIES)]}\n"
+        f"order: {index}\n"
+        f"trigger: |\n  {paragraph(rng, 3)}\n\n  {paragraph(rng, 2)}\n"
+        "timeline:\n" + "".join(steps) + "placeholders:\n"
+        "  name: {label: Name, help: Who you write to., example: Ms Rivera}\n"
+        "  company: {label: Company, help: The employer., example: Northwind}\n"
+        "  your_name: {label: Your name, help: You., example: Sam Taylor}\n"
+        "templates:\n" + "".join(templates) + "tips:\n"
+        f"  do: [{sentence(rng, 8)}, {sentence(rng, 9)}]\n"
+        f"  dont: [{sentence(rng, 8)}]\n"
+        "sources:\n" + sources + "lint: {ignore: [spelling, body-length]}\n"
+    )
+
+
+def make_project(target: Path, n: int) -> Path:
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    (target / "build_scripts").symlink_to(ROOT / "build_scripts", target_is_directory=True)
+    scenarios = target / "content" / "scenarios"
+    for old in scenarios.glob("*.yml"):
+        old.unlink()
+    rng = random.Random(20261125)
+    for i in range(n):
+        (scenarios / f"bench-{i:04d}.yml").write_text(scenario_yaml(i, rng), encoding="utf-8")
+    return target
+
+
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+wall = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"{wall:.3f} {rss} {done.returncode}")
+if done.returncode:
+    print(done.stderr[-2000:], file=sys.stderr)
+"""
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str]) -> dict:
+    """Wall time and the peak memory of the largest single process of one command."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall, rss, code = done.stdout.split()
+    if code != "0":
+        return {"error": done.stderr.strip()[-500:], "seconds": float(wall)}
+    return {"seconds": float(wall), "peak_mib": round(int(rss) / 1024, 1)}
+
+
+def pdf_figures(pdf: Path) -> dict:
+    if not pdf.is_file():
+        return {}
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False)
+    pages = next(
+        (int(line.split()[-1]) for line in info.stdout.splitlines() if line.startswith("Pages:")),
+        None,
+    )
+    return {"pdf_pages": pages, "pdf_mb": round(pdf.stat().st_size / 1e6, 2)}
+
+
+def serve_reload(project: Path, scenario: Path) -> float | None:
+    """Seconds from saving an edited scenario until `mkdocs serve` shows it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/scenarios/{scenario.stem}/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 600
+        while "Scenario" not in page():
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.2)
+        time.sleep(1)
+        text = scenario.read_text()
+        start = time.monotonic()
+        scenario.write_text(text.replace("title: Scenario", "title: Edited scenario", 1))
+        while "Edited scenario" not in page():
+            if time.monotonic() - start > 600:
+                return None
+            time.sleep(0.05)
+        return round(time.monotonic() - start, 2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def export_plain(project: Path, target: Path, with_pdf_plugin: bool) -> Path:
+    """The same generated pages as a plain MkDocs + Material project (no hooks)."""
+    sys.path.insert(0, str(ROOT))
+    import build_scripts
+    from build_scripts import render_site
+
+    site = build_scripts.build(build_scripts.Project.from_root(project))
+    docs = target / "docs"
+    shutil.copytree(project / "content", docs, ignore=shutil.ignore_patterns("scenarios", "schema"))
+    for page in render_site.render(site, project / "templates"):
+        path = docs / page.src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.markdown, encoding="utf-8")
+    plugins = "  - search\n" + (
+        "  - to-pdf:\n      cover_title: Bench\n" if with_pdf_plugin else ""
+    )
+    (target / "mkdocs.yml").write_text(
+        "site_name: Bench\nsite_url: https://bench.example.org/\ntheme:\n  name: material\n"
+        "  font: false\n  features: [navigation.sections, navigation.indexes]\n"
+        f"plugins:\n{plugins}"
+        "markdown_extensions: [toc, admonition, attr_list, def_list, tables, "
+        "pymdownx.escapeall, pymdownx.details, pymdownx.superfences]\n",
+        encoding="utf-8",
+    )
+    return target
+
+
+def has_mkdocs_to_pdf() -> bool:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        version("mkdocs-to-pdf")
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+def run_size(n: int, work: Path, skip_plugin_above: int) -> dict:
+    print(f"N={n}: generating", file=sys.stderr)
+    project = make_project(work / f"n{n}", n)
+    cache = work / f"cache{n}"
+    env = {**ENV, "FOLLOWUP_CACHE_DIR": str(cache)}
+    build = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
+    results: dict[str, dict] = {}
+    print(f"N={n}: full build", file=sys.stderr)
+    results["full"] = measure(build, project, env) | pdf_figures(
+        project / "site" / "downloads" / "follow-up-guide.pdf"
+    )
+    print(f"N={n}: site only", file=sys.stderr)
+    results["site_only"] = measure(build, project, {**env, "FOLLOWUP_PDF": "off"})
+    print(f"N={n}: no-op rebuild", file=sys.stderr)
+    results["noop"] = measure(build, project, env)
+    first = project / "content" / "scenarios" / "bench-0000.yml"
+    first.write_text(first.read_text().replace("Template 1", "Template one", 1))
+    print(f"N={n}: one edit", file=sys.stderr)
+    results["one_edit"] = measure(build, project, env)
+    print(f"N={n}: serve reload", file=sys.stderr)
+    results["serve_reload"] = {"seconds": serve_reload(project, first)}
+    plain = export_plain(project, work / f"plain{n}", with_pdf_plugin=False)
+    print(f"N={n}: plain Material", file=sys.stderr)
+    results["material"] = measure(build, plain, ENV)
+    if has_mkdocs_to_pdf() and n <= skip_plugin_above:
+        plugin = export_plain(project, work / f"plugin{n}", with_pdf_plugin=True)
+        print(f"N={n}: mkdocs-to-pdf", file=sys.stderr)
+        results["mkdocs_to_pdf"] = measure(build, plugin, ENV) | pdf_figures(
+            plugin / "site" / "pdf" / "document.pdf"
+        )
+    return results
+
+
+def ratio(a: dict, b: dict) -> str:
+    if not a.get("seconds") or not b.get("seconds") or "error" in a or "error" in b:
+        return ""
+    return f"{a['seconds'] / b['seconds']:.2f}"
+
+
+def table(all_results: dict[int, dict]) -> str:
+    rows = [
+        "| N | what | wall s | peak MiB | PDF pages | PDF MB | ratio |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for n, r in all_results.items():
+        notes = {
+            "full": f"{ratio(r['full'], r.get('mkdocs_to_pdf', {}))} x mkdocs-to-pdf"
+            if "mkdocs_to_pdf" in r
+            else "",
+            "site_only": f"{ratio(r['site_only'], r['material'])} x plain Material",
+            "noop": f"{ratio(r['noop'], r['site_only'])} x site only",
+            "one_edit": f"{ratio(r['one_edit'], r['full'])} x full build",
+        }
+        for what, figures in r.items():
+            if "error" in figures:
+                rows.append(f"| {n} | {what} | failed | | | | {figures['error'][:60]} |")
+                continue
+            rows.append(
+                f"| {n} | {what} | {figures.get('seconds', '')} | {figures.get('peak_mib', '')} | "
+                f"{figures.get('pdf_pages', '')} | {figures.get('pdf_mb', '')} | "
+                f"{notes.get(what, '')} |"
+            )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[4, 100])
+    parser.add_argument(
+        "--plugin-max",
+        type=int,
+        default=100,
+        help="skip mkdocs-to-pdf above this N (it took over 13 minutes at N=1000)",
+    )
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="followup-bench-") as work:
+        for n in args.sizes:
+            results[n] = run_size(n, Path(work), args.plugin_max)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    report = f"Benchmark of {dt.date.today().isoformat()} on {machine}\n\n{table(results)}\n"
+    print(report)
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.md").write_text(report, encoding="utf-8")
+    (out / "latest.json").write_text(
+        json.dumps({"machine": machine, "results": results}, indent=2) + "\n", encoding="utf-8"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
