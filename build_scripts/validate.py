@@ -158,6 +158,19 @@ def _text(item: dict, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _unknown_sources(
+    raw: RawScenario, where: KeyPath, item: dict, source_ids: list[str]
+) -> Iterable[ScenarioError]:
+    """A `sources` list (of a step or a regional note) that names no entry under `sources`."""
+    sources = item.get("sources")
+    for j, source in enumerate(sources if isinstance(sources, list) else []):
+        if isinstance(source, str) and source not in source_ids:
+            yield raw.error(
+                (*where, "sources", j),
+                f"no source with id '{source}' under sources{did_you_mean(source, source_ids)}",
+            )
+
+
 def _semantic_errors(raw: RawScenario) -> Iterable[ScenarioError]:
     """Checks that need more than one field: references inside the scenario.
 
@@ -197,13 +210,7 @@ def _semantic_errors(raw: RawScenario) -> Iterable[ScenarioError]:
                 ("timeline", i, "template"),
                 f"no template with id '{template}'{did_you_mean(template, template_ids)}",
             )
-        sources = step.get("sources")
-        for j, source in enumerate(sources if isinstance(sources, list) else []):
-            if isinstance(source, str) and source not in source_ids:
-                yield raw.error(
-                    ("timeline", i, "sources", j),
-                    f"no source with id '{source}' under sources{did_you_mean(source, source_ids)}",
-                )
+        yield from _unknown_sources(raw, ("timeline", i), step, source_ids)
 
     seen_regions: set[str] = set()
     for i, note in _items(data, "regions"):
@@ -212,13 +219,7 @@ def _semantic_errors(raw: RawScenario) -> Iterable[ScenarioError]:
             yield raw.error(("regions", i, "region"), f"region '{region}' is listed twice")
         if region is not None:
             seen_regions.add(region)
-        sources = note.get("sources")
-        for j, source in enumerate(sources if isinstance(sources, list) else []):
-            if isinstance(source, str) and source not in source_ids:
-                yield raw.error(
-                    ("regions", i, "sources", j),
-                    f"no source with id '{source}' under sources{did_you_mean(source, source_ids)}",
-                )
+        yield from _unknown_sources(raw, ("regions", i), note, source_ids)
 
     placeholders = data.get("placeholders") if isinstance(data, dict) else None
     declared = list(placeholders) if isinstance(placeholders, dict) else []

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
+import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,3 +91,40 @@ def outline_titles(reader: PdfReader) -> list[tuple[int, str, int]]:
 
     walk(reader.outline, 0)
     return found
+
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def followup(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `followup` command in a project folder."""
+    return subprocess.run(
+        [sys.executable, "-m", "build_scripts", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+    )
+
+
+class HtmlElements(HTMLParser):
+    """Every element's tag and attributes, and the text between tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_html(html: str) -> HtmlElements:
+    parser = HtmlElements()
+    parser.feed(html)
+    parser.close()
+    return parser

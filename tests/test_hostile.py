@@ -8,32 +8,17 @@ up as inert, literal text in the site, the PDFs and the downloads. expected.json
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from helpers import pdftotext, squash
+from helpers import followup, parse_html, pdftotext, squash
 
 CORPUS = Path(__file__).parent / "hostile"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-
-
-def followup(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "build_scripts", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        check=False,
-    )
 
 
 def test_the_corpus_is_large_and_fully_described() -> None:
@@ -83,19 +68,6 @@ def test_no_traceback_and_the_extra_cases(rejected_run) -> None:
     assert not Path("/tmp/pwned").exists()
 
 
-class _Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
 @pytest.fixture(scope="module")
 def accepted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from helpers import copy_project
@@ -116,8 +88,7 @@ def test_payloads_stay_inert_text_everywhere(accepted_site: Path, name: str) -> 
     assert all("alert" not in body for body in scripts)
     # Everything from the scenario is inside the article; the theme's own icons are outside it.
     article = html[html.index("<article") : html.index("</article>")]
-    page = _Page()
-    page.feed(article)
+    page = parse_html(article)
     assert "script" not in {tag for tag, _ in page.elements}
     for tag, attrs in page.elements:
         assert not [a for a in attrs if a.startswith("on")], (tag, attrs)

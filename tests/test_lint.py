@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, followup
 
 import build_scripts
 from build_scripts.lint import RULES, lint, load_word_list
@@ -176,16 +174,6 @@ def test_built_in_content_passes_the_lint_strictly() -> None:
     result = build_scripts.check(build_scripts.Project.from_root(ROOT))
     assert result.errors == []
     assert [str(f) for f in lint(result.scenarios, load_word_list(ROOT))] == []
-
-
-def followup(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "build_scripts", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_strict_turns_warnings_into_a_failing_exit(project: Path) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
 import yaml
+from helpers import parse_html
 
 from build_scripts.expand import describe_timing, expand
 from build_scripts.load import load_text
@@ -19,28 +19,6 @@ from build_scripts.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(p for p in (Path(__file__).parent / "golden" / "site").iterdir() if p.is_dir())
-
-
-class _Elements(HTMLParser):
-    """Every element's tag and attributes, and the text between tags."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def parse(html: str) -> _Elements:
-    parser = _Elements()
-    parser.feed(html)
-    parser.close()
-    return parser
 
 
 def site_for(yaml_file: Path):
@@ -77,7 +55,7 @@ def test_scenario_page_matches_golden(case: Path, update_goldens: bool) -> None:
 def test_hostile_text_stays_inert_in_the_html() -> None:
     site = site_for(Path(__file__).parent / "golden" / "site" / "hostile-text" / "scenario.yml")
     html = "\n".join(to_html(p.markdown) for p in render(site, ROOT / "templates"))
-    page = parse(html)
+    page = parse_html(html)
     tags = {tag for tag, _ in page.elements}
     assert not tags & {"script", "img", "iframe", "b", "i", "style", "object", "embed"}
     for tag, attrs in page.elements:
@@ -97,7 +75,7 @@ def test_placeholders_render_as_labelled_blanks() -> None:
     site = site_for(CASES[0] / "scenario.yml")
     html = to_html(render(site, ROOT / "templates")[0].markdown)
     assert '<span class="fu-blank" data-key="name">[Their name]</span>' in html
-    assert "{name}" not in "".join(parse(html).text)
+    assert "{name}" not in "".join(parse_html(html).text)
 
 
 @pytest.mark.parametrize(
