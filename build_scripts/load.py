@@ -16,6 +16,10 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20_000
 """Upper bound on YAML nodes per file; a real scenario has a few hundred."""
 
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (16 times faster here), else the pure-Python one. Both
+are safe loaders; we only ever compose nodes and construct plain scalars from them."""
+
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -99,7 +103,7 @@ class _ProblemError(Exception):
 def _check_events(text: str) -> None:
     """Refuse anchors, aliases, custom tags and extra documents before building anything."""
     documents = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_PARSER):
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -130,8 +134,9 @@ def _check_events(text: str) -> None:
 class _Builder:
     """Turns a composed node tree into plain Python data and records positions."""
 
-    def __init__(self, raw: RawScenario) -> None:
+    def __init__(self, raw: RawScenario, text: str) -> None:
         self.raw = raw
+        self.lines = text.splitlines()
         self.constructor = yaml.SafeLoader("")
         self.count = 0
 
@@ -149,7 +154,7 @@ class _Builder:
         if isinstance(value, str):
             indent = 0
             if node.style in ("|", ">"):
-                indent = _block_indent(node)
+                indent = _block_indent(node, self.lines)
             self.raw.scalars[path] = ScalarInfo(_pos(node), node.style, indent)
         return value
 
@@ -178,22 +183,11 @@ class _Builder:
         return result
 
 
-def _block_indent(node: ScalarNode) -> int:
+def _block_indent(node: ScalarNode, lines: list[str]) -> int:
     """Column where a block scalar's text starts: the indentation of its first content line."""
-    buffer = node.start_mark.buffer
-    if buffer is None:
-        return 0
-    start = buffer.find("\n", node.start_mark.pointer)
-    if start < 0:
-        return 0
-    line_start = start + 1
-    while line_start < len(buffer):
-        end = buffer.find("\n", line_start)
-        end = len(buffer) if end < 0 else end
-        line = buffer[line_start:end]
+    for line in lines[node.start_mark.line + 1 :]:
         if line.strip():
             return len(line) - len(line.lstrip(" "))
-        line_start = end + 1
     return 0
 
 
@@ -234,12 +228,12 @@ def load_text(data: bytes, display_path: str) -> RawScenario:
         raise fail(Position(1, 1), (), "file is empty; a scenario needs at least id and title")
     try:
         _check_events(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_PARSER)
         if node is None:
             raise _ProblemError(
                 Position(1, 1), (), "file is empty; a scenario needs at least id and title"
             )
-        raw.data = _Builder(raw).build(node, ())
+        raw.data = _Builder(raw, text).build(node, ())
     except _ProblemError as problem:
         raise fail(problem.position, problem.key_path, problem.message) from None
     except yaml.MarkedYAMLError as exc:
@@ -250,7 +244,7 @@ def load_text(data: bytes, display_path: str) -> RawScenario:
             if exc.context_mark is not None:
                 started = f" (started at line {exc.context_mark.line + 1})"
                 # "got <stream end>" points past the file; the opening bracket is more useful.
-                if mark is not None and mark.pointer >= len(text.rstrip()):
+                if mark is not None and mark.line >= len(text.rstrip().splitlines()):
                     mark = exc.context_mark
             what = f"{exc.context}{started}, {what}"
         position = _pos(mark) if mark is not None else Position(1, 1)
