@@ -7,6 +7,7 @@ stylesheet in templates/pdf/; the site's HTML is never converted.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -15,7 +16,7 @@ import multiprocessing
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -332,11 +333,13 @@ def scenario_html(
 
 @dataclass(frozen=True)
 class PdfJob:
-    """One PDF to make: where it goes in the site, its name in messages, its HTML."""
+    """One PDF to make: where it goes in the site, its name in messages, a description of
+    everything its HTML is made from (the cache key), and how to make that HTML."""
 
     path: str
     document: str
-    html: str
+    inputs: str
+    make_html: Callable[[], str]
 
 
 def cache_dir() -> Path | None:
@@ -359,16 +362,19 @@ def _inputs_digest(folders: Sequence[Path]) -> str:
     # that finds every PDF in the cache should not pay.
     digest = hashlib.sha256()
     digest.update(f"weasyprint {version('weasyprint')} {sorted(WRITE_OPTIONS.items())}".encode())
-    for folder in folders:
+    # Our own code shapes the HTML too (filters, escaping), so a change to it is a change.
+    for folder in (*folders, Path(__file__).parent):
         for file in sorted(Path(folder).rglob("*")):
+            if "__pycache__" in file.parts:
+                continue
             if file.is_file():
                 digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
                 digest.update(hashlib.sha256(file.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def _render_job(job: PdfJob, base_dir: Path, allowed: tuple[Path, ...]) -> bytes:
-    return write_pdf(job.html, job.document, base_dir, allowed)
+def _render(html: str, document: str, base_dir: Path, allowed: tuple[Path, ...]) -> bytes:
+    return write_pdf(html, document, base_dir, allowed)
 
 
 def render_jobs(
@@ -379,7 +385,9 @@ def render_jobs(
     Raises the PdfError of the first failing job, in job order."""
     folder = cache_dir()
     base = _inputs_digest(allowed)
-    keys = {job.path: hashlib.sha256((base + job.html).encode("utf-8")).hexdigest() for job in jobs}
+    keys = {
+        job.path: hashlib.sha256((base + job.inputs).encode("utf-8")).hexdigest() for job in jobs
+    }
     outputs: dict[str, bytes] = {}
     todo = []
     for job in jobs:
@@ -392,13 +400,16 @@ def render_jobs(
     if workers > 1:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_render_job, job, base_dir, allowed) for job in todo]
+            futures = [
+                pool.submit(_render, job.make_html(), job.document, base_dir, allowed)
+                for job in todo
+            ]
             results = [future.exception() or future.result() for future in futures]
     else:
         results = []
         for job in todo:
             try:
-                results.append(_render_job(job, base_dir, allowed))
+                results.append(_render(job.make_html(), job.document, base_dir, allowed))
             except PdfError as exc:
                 results.append(exc)
     for job, result in zip(todo, results, strict=True):
@@ -431,18 +442,35 @@ def render_all(
     """The guide and every scenario's PDF, keyed by their path in the site."""
     pdf_dir = templates_dir / "pdf"
     allowed = (pdf_dir, *asset_dirs)
-    chapters = convert_chapters(
-        site, entries, extensions, extension_configs or {}, _scenario_list(site)
-    )
+
+    def make_guide() -> str:
+        chapters = convert_chapters(
+            site, entries, extensions, extension_configs or {}, _scenario_list(site)
+        )
+        return guide_html(site, chapters, options, templates_dir)
+
+    def make_scenario(scenario: ScenarioView) -> Callable[[], str]:
+        return lambda: scenario_html(site, scenario, options, templates_dir)
+
     log.debug("Step 4b - Rendering the PDFs")
+    # The views are frozen dataclasses, so their repr describes every input of the HTML; the
+    # HTML is only made for documents that are not in the cache.
     # The guide is the longest job, so it starts first; a problem in a scenario's own PDF is
     # reported first, because it names the scenario's file.
-    guide = PdfJob(GUIDE_PDF, GUIDE_PDF, guide_html(site, chapters, options, templates_dir))
+    guide = PdfJob(
+        GUIDE_PDF,
+        GUIDE_PDF,
+        repr((site, entries, list(extensions), extension_configs, options)),
+        make_guide,
+    )
     scenarios = [
         PdfJob(
             scenario_pdf_path(s.id),
             f"{scenario_pdf_path(s.id)} (from {s.source_file})",
-            scenario_html(site, s, options, templates_dir),
+            # A scenario's own PDF does not show its related scenarios: renaming one of those
+            # must not re-render it. (Put `related` back here if the print template uses it.)
+            repr((dataclasses.replace(s, related=()), options)),
+            make_scenario(s),
         )
         for s in site.scenarios
     ]
