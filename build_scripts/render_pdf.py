@@ -15,6 +15,7 @@ import mimetypes
 import multiprocessing
 import os
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -377,6 +378,16 @@ def _render(html: str, document: str, base_dir: Path, allowed: tuple[Path, ...])
     return write_pdf(html, document, base_dir, allowed)
 
 
+def _report_progress(futures: Sequence[concurrent.futures.Future]) -> None:
+    """Step lines while many PDFs render, on a terminal only (CI logs stay quiet)."""
+    if len(futures) < 10 or os.environ.get("CI") or not sys.stderr.isatty():
+        return
+    step = max(1, len(futures) // 10)
+    for done, _ in enumerate(concurrent.futures.as_completed(futures), start=1):
+        if done % step == 0 or done == len(futures):
+            log.info("PDFs: %d of %d rendered", done, len(futures))
+
+
 def render_jobs(
     jobs: Sequence[PdfJob], base_dir: Path, allowed: tuple[Path, ...]
 ) -> dict[str, bytes]:
@@ -404,6 +415,7 @@ def render_jobs(
                 pool.submit(_render, job.make_html(), job.document, base_dir, allowed)
                 for job in todo
             ]
+            _report_progress(futures)
             results = [future.exception() or future.result() for future in futures]
     else:
         results = []
@@ -424,7 +436,7 @@ def render_jobs(
     log.info(
         "PDFs: rendered %d%s, reused %d from the cache",
         len(todo),
-        f" ({', '.join(job.path for job in todo)})" if todo else "",
+        f" ({', '.join(job.path for job in todo)})" if 0 < len(todo) <= 5 else "",
         len(jobs) - len(todo),
     )
     return {job.path: outputs[job.path] for job in jobs}

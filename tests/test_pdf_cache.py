@@ -16,8 +16,11 @@ def rendered(logs) -> list[str]:
     lines = [m for m in logs.at_least(logging.INFO) if "PDFs: rendered" in m]
     assert len(lines) == 1, lines
     found = re.search(r"PDFs: rendered (\d+)(?: \((.*)\))?, reused (\d+)", lines[0])
+    count = int(found.group(1))
+    if count > 5:  # the log names at most five
+        return [f"({count} PDFs)"]
     names = found.group(2).split(", ") if found.group(2) else []
-    assert len(names) == int(found.group(1))
+    assert len(names) == count
     return sorted(names)
 
 
@@ -34,7 +37,9 @@ def test_noop_and_one_edit_rebuilds(
 ) -> None:
     monkeypatch.setenv("FOLLOWUP_CACHE_DIR", str(tmp_path / "cache"))
     build_site(project, tmp_path / "first")
-    assert len(rendered(mkdocs_logs)) > 2
+    assert rendered(mkdocs_logs) == [
+        f"({1 + len(list((project / 'content' / 'scenarios').glob('*.yml')))} PDFs)"
+    ]
     mkdocs_logs.records.clear()
 
     build_site(project, tmp_path / "second")
