@@ -321,7 +321,7 @@ def guide_html(
 ) -> str:
     env = make_env(templates_dir, "html")
     return env.get_template("pdf/guide.html.j2").render(
-        chapters=chapters, **_context(site, options)
+        chapters=chapters, scenario_list=_scenario_list(site), **_context(site, options)
     )
 
 

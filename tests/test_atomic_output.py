@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys
@@ -11,8 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+from helpers import ENV, followup
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -70,14 +68,7 @@ def test_a_failed_build_leaves_the_previous_site_byte_for_byte(built) -> None:
     assert "Traceback" not in out
     assert snapshot(project / "site") == before
     assert staging_dirs(project) == []
-    cli = subprocess.run(
-        [sys.executable, "-m", "build_scripts", "build"],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    cli = followup(project, "build")
     assert cli.returncode == 1
     assert "site/ was not changed" in cli.stderr
     assert snapshot(project / "site") == before
