@@ -150,19 +150,21 @@ def make_project(target: Path, n: int) -> Path:
 
 
 MEASURE = """
-import resource, subprocess, sys, time
+import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 wall = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{wall:.3f} {rss} {done.returncode}")
+pdfs = [line.split("PDFs: ", 1)[1] for line in done.stderr.splitlines() if "PDFs: rendered" in line]
+print(json.dumps({"wall": wall, "rss": rss, "code": done.returncode, "pdfs": pdfs[-1:]}))
 if done.returncode:
     print(done.stderr[-2000:], file=sys.stderr)
 """
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str]) -> dict:
-    """Wall time and the peak memory of the largest single process of one command."""
+    """Wall time and the peak memory of the largest single process of one command, and what
+    our build says it rendered."""
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, *command],
         cwd=cwd,
@@ -171,10 +173,13 @@ def measure(command: list[str], cwd: Path, env: dict[str, str]) -> dict:
         text=True,
         check=False,
     )
-    wall, rss, code = done.stdout.split()
-    if code != "0":
-        return {"error": done.stderr.strip()[-500:], "seconds": float(wall)}
-    return {"seconds": float(wall), "peak_mib": round(int(rss) / 1024, 1)}
+    figures = json.loads(done.stdout)
+    if figures["code"] != 0:
+        return {"error": done.stderr.strip()[-500:], "seconds": round(figures["wall"], 3)}
+    result = {"seconds": round(figures["wall"], 3), "peak_mib": round(figures["rss"] / 1024, 1)}
+    if figures["pdfs"]:
+        result["pdfs"] = figures["pdfs"][0]
+    return result
 
 
 def pdf_figures(pdf: Path) -> dict:
@@ -271,7 +276,8 @@ def run_size(n: int, work: Path, skip_plugin_above: int) -> dict:
     project = make_project(work / f"n{n}", n)
     cache = work / f"cache{n}"
     env = {**ENV, "FOLLOWUP_CACHE_DIR": str(cache)}
-    build = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
+    # Not --quiet: our build logs what it rendered ("PDFs: rendered ..."), kept in the JSON.
+    build = [sys.executable, "-m", "mkdocs", "build"]
     results: dict[str, dict] = {}
     print(f"N={n}: full build", file=sys.stderr)
     results["full"] = measure(build, project, env) | pdf_figures(
@@ -328,6 +334,28 @@ def table(all_results: dict[int, dict]) -> str:
                 f"{figures.get('pdf_pages', '')} | {figures.get('pdf_mb', '')} | "
                 f"{notes.get(what, '')} |"
             )
+    sizes = sorted(all_results)
+    if len(sizes) > 1:
+        small, large = sizes[-2], sizes[-1]
+        rows += [
+            "",
+            f"Scaling, time at N={large} / time at N={small} (the scenario count grows "
+            f"{large / small:g} times):",
+            "",
+            "| what | ratio |",
+            "| --- | ---: |",
+        ]
+        for what, figures in all_results[large].items():
+            before = all_results[small].get(what, {})
+            if figures.get("seconds") and before.get("seconds") and "error" not in figures:
+                rows.append(f"| {what} | {figures['seconds'] / before['seconds']:.1f} |")
+    edits = [
+        f"- N={n}: {r['one_edit']['pdfs']}"
+        for n, r in all_results.items()
+        if r.get("one_edit", {}).get("pdfs")
+    ]
+    if edits:
+        rows += ["", "What the one-scenario edit re-rendered (from the build log):", "", *edits]
     return "\n".join(rows)
 
 

@@ -6,6 +6,7 @@ stylesheet in templates/pdf/; the site's HTML is never converted.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import dataclasses
 import datetime as dt
@@ -19,16 +20,20 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Literal
 
 import markdown
+from jinja2 import Environment
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from . import pdf_join
 from .expand import ScenarioView, Site
+from .fonts import CODEPOINTS
 from .render_site import DOWNLOADS_MARKER, GUIDE_PDF, SCENARIO_LIST_MARKER, scenario_pdf_path
 from .schema import ANCHOR_INPUT_LABELS
 from .templating import make_env
@@ -246,21 +251,69 @@ def make_url_fetcher(allowed_roots: Iterable[Path], refused: list[str]):
     return ProjectOnlyFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
+def _fits_shipped_fonts(html: str) -> bool:
+    """Whether every character of a document is drawn by the fonts in templates/pdf/fonts."""
+    return {ord(c) for c in unescape(html)} - {9, 10, 13} <= CODEPOINTS
+
+
+_STYLES: dict[tuple, tuple] = {}
+atexit.register(_STYLES.clear)  # before interpreter teardown, which the font config dislikes
+
+
+def _print_style(base_dir: Path, allowed_roots: tuple[Path, ...]) -> tuple[list, object | None]:
+    """The print stylesheet (`base_dir`/print.css) and its fonts, parsed once per process.
+
+    Returns ([], None) when there is no print.css. Problems found while parsing are logged to
+    WeasyPrint's logger, like the document's own."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    sheet = base_dir / "print.css"
+    if not sheet.is_file():
+        return [], None
+    fonts = base_dir / "fonts"
+    stamp = [sheet.stat().st_mtime_ns]
+    stamp += [f.stat().st_mtime_ns for f in sorted(fonts.glob("*"))] if fonts.is_dir() else []
+    key = (str(base_dir), tuple(map(str, allowed_roots)), tuple(stamp))
+    if key not in _STYLES:
+        refused: list[str] = []
+        font_config = FontConfiguration()
+        css = CSS(
+            filename=str(sheet),
+            url_fetcher=make_url_fetcher(allowed_roots, refused),
+            font_config=font_config,
+        )
+        if refused:
+            raise PdfError(sheet.name, [f"refused to load {r}" for r in refused])
+        _STYLES.clear()
+        _STYLES[key] = ([css], font_config)
+    return _STYLES[key]
+
+
 def write_pdf(html: str, document: str, base_dir: Path, allowed_roots: Iterable[Path]) -> bytes:
-    """Render one HTML document to PDF bytes; refuse anything WeasyPrint warns about."""
+    """Render one HTML document to PDF bytes; refuse anything WeasyPrint warns about.
+
+    Fonts are embedded whole when the text stays inside the shipped fonts (identical bytes in
+    every part, so the joined guide holds one copy); otherwise they are subset, so that a
+    fallback font for another script adds only the glyphs it draws."""
     import weasyprint
 
+    options = {**WRITE_OPTIONS, "full_fonts": _fits_shipped_fonts(html)}
     refused: list[str] = []
     handler, warnings = _weasyprint_warnings()
     weasy_log = logging.getLogger("weasyprint")
     weasy_log.addHandler(handler)
+    allowed_roots = tuple(allowed_roots)
     try:
+        stylesheets, font_config = _print_style(base_dir, allowed_roots)
+        if warnings:  # the stylesheet itself is faulty: do not keep it
+            _STYLES.clear()
         rendered = weasyprint.HTML(
             string=html,
             base_url=base_dir.resolve().as_uri() + "/",
             url_fetcher=make_url_fetcher(allowed_roots, refused),
-        ).render(**WRITE_OPTIONS)
-        pdf = rendered.write_pdf(**WRITE_OPTIONS)
+        ).render(stylesheets=stylesheets, font_config=font_config, **options)
+        pdf = rendered.write_pdf(**options)
     finally:
         weasy_log.removeHandler(handler)
     problems = [f"refused to load {r}" for r in refused]
@@ -289,10 +342,9 @@ def _scenario_list(site: Site) -> Markup:
         )
         for s in category.scenarios:
             rows.append(
-                Markup(
-                    '<tr><td>{}</td><td><a href="#sc-{}">{}</a> '
-                    '<span class="page-ref" data-target="#sc-{}"></span></td></tr>'
-                ).format(s.summary, s.id, s.title, s.id)
+                Markup('<tr><td>{}</td><td><a href="#sc-{}">{}</a></td></tr>').format(
+                    s.summary, s.id, s.title
+                )
             )
     return Markup(
         '<table class="scenario-list"><thead><tr><th>Your situation</th><th>Scenario</th></tr>'
@@ -316,31 +368,94 @@ def _context(site: Site, options: PdfOptions) -> dict:
     }
 
 
-def guide_html(
-    site: Site, chapters: Sequence[Chapter], options: PdfOptions, templates_dir: Path
+def _link_across_parts(html: str) -> str:
+    """Links to anchors that are not in this part become `followup-pdf:<anchor>`; the join
+    turns them into links inside the guide."""
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+
+    def retarget(match: re.Match) -> str:
+        anchor = match.group(1)
+        if not anchor or anchor in ids:
+            return match.group(0)
+        return f'href="{pdf_join.CROSS_LINK_SCHEME}{anchor}"'
+
+    return re.sub(r'href="#([^"]*)"', retarget, html)
+
+
+def chapter_html(
+    site: Site, chapter: Chapter, scenario_list: Markup, options: PdfOptions, env: Environment
 ) -> str:
-    env = make_env(templates_dir, "html")
-    return env.get_template("pdf/guide.html.j2").render(
-        chapters=chapters, scenario_list=_scenario_list(site), **_context(site, options)
+    html = env.get_template("pdf/chapter.html.j2").render(
+        chapter=chapter, scenario_list=scenario_list, **_context(site, options)
     )
+    return _link_across_parts(html)
 
 
-def scenario_html(
-    site: Site, scenario: ScenarioView, options: PdfOptions, templates_dir: Path
-) -> str:
-    env = make_env(templates_dir, "html")
+def scenario_html(site: Site, scenario: ScenarioView, options: PdfOptions, env: Environment) -> str:
     return env.get_template("pdf/scenario.html.j2").render(s=scenario, **_context(site, options))
 
 
 @dataclass(frozen=True)
-class PdfJob:
-    """One PDF to make: where it goes in the site, its name in messages, a description of
-    everything its HTML is made from (the cache key), and how to make that HTML."""
+class ContentsEntry:
+    kind: Literal["chapter", "category", "scenario", "template"]
+    title: str
+    anchor: str = ""
+    page: str = ""
+    children: tuple[ContentsEntry, ...] = ()
 
-    path: str
+
+CONTENTS_CHUNK = 60
+"""Scenarios per part of the contents: long contents render in parallel."""
+
+
+def front_html(
+    site: Site, contents: Sequence[ContentsEntry], options: PdfOptions, env: Environment
+) -> list[str]:
+    """The cover and the contents, as documents of at most CONTENTS_CHUNK scenarios each."""
+    chunks: list[list[ContentsEntry]] = [[]]
+    count = 0
+    category: ContentsEntry | None = None
+    for entry in contents:
+        if entry.kind in ("category", "scenario") and count >= CONTENTS_CHUNK:
+            chunks.append([])
+            count = 0
+            if entry.kind == "scenario" and category is not None:
+                chunks[-1].append(
+                    dataclasses.replace(category, title=f"{category.title} (continued)")
+                )
+        if entry.kind == "category":
+            category = entry
+        count += entry.kind == "scenario"
+        chunks[-1].append(entry)
+    template = env.get_template("pdf/front.html.j2")
+    return [
+        _link_across_parts(
+            template.render(contents=chunk, first=number == 0, **_context(site, options))
+        )
+        for number, chunk in enumerate(chunks)
+    ]
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to render: its name, its name in messages, a description of everything its HTML
+    is made from (the cache key), how to make that HTML, and whether it is also published as a
+    document of its own (with its own page numbers)."""
+
+    name: str
     document: str
     inputs: str
     make_html: Callable[[], str]
+    standalone: bool = False
+    label: str = ""
+    """How the job is named in the build log (default: `name`)."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    part: bytes
+    own: bytes | None = None
+    """The part as a document of its own, for jobs that are published alone."""
 
 
 def cache_dir() -> Path | None:
@@ -359,10 +474,13 @@ def _inputs_digest(folders: Sequence[Path]) -> str:
     """A hash of everything a PDF can load besides its HTML, and of how it is rendered."""
     from importlib.metadata import version
 
-    # The version from the package metadata: importing WeasyPrint costs 0.4 s, which a build
+    # Versions from the package metadata: importing WeasyPrint costs 0.4 s, which a build
     # that finds every PDF in the cache should not pay.
     digest = hashlib.sha256()
-    digest.update(f"weasyprint {version('weasyprint')} {sorted(WRITE_OPTIONS.items())}".encode())
+    digest.update(
+        f"weasyprint {version('weasyprint')} pikepdf {version('pikepdf')} "
+        f"{sorted(WRITE_OPTIONS.items())}".encode()
+    )
     # Our own code shapes the HTML too (filters, escaping), so a change to it is a change.
     for folder in (*folders, Path(__file__).parent):
         for file in sorted(Path(folder).rglob("*")):
@@ -374,8 +492,11 @@ def _inputs_digest(folders: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def _render(html: str, document: str, base_dir: Path, allowed: tuple[Path, ...]) -> bytes:
-    return write_pdf(html, document, base_dir, allowed)
+def _render(
+    html: str, document: str, base_dir: Path, allowed: tuple[Path, ...], standalone: bool
+) -> Rendered:
+    part = write_pdf(html, document, base_dir, allowed)
+    return Rendered(part, pdf_join.standalone(part) if standalone else None)
 
 
 def _report_progress(futures: Sequence[concurrent.futures.Future]) -> None:
@@ -388,58 +509,192 @@ def _report_progress(futures: Sequence[concurrent.futures.Future]) -> None:
             log.info("PDFs: %d of %d rendered", done, len(futures))
 
 
-def render_jobs(
-    jobs: Sequence[PdfJob], base_dir: Path, allowed: tuple[Path, ...]
-) -> dict[str, bytes]:
-    """Render PDFs in parallel across the machine's cores, reusing cached ones.
+class _Cache:
+    """Rendered parts by the hash of their inputs (nothing is kept when caching is off)."""
 
-    Raises the PdfError of the first failing job, in job order."""
-    folder = cache_dir()
-    base = _inputs_digest(allowed)
-    keys = {
-        job.path: hashlib.sha256((base + job.inputs).encode("utf-8")).hexdigest() for job in jobs
-    }
-    outputs: dict[str, bytes] = {}
-    todo = []
-    for job in jobs:
-        cached = folder / f"{keys[job.path]}.pdf" if folder else None
-        if cached is not None and cached.is_file():
-            outputs[job.path] = cached.read_bytes()
-        else:
-            todo.append(job)
-    workers = min(len(todo), os.cpu_count() or 1)
-    if workers > 1:
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [
-                pool.submit(_render, job.make_html(), job.document, base_dir, allowed)
-                for job in todo
-            ]
-            _report_progress(futures)
-            results = [future.exception() or future.result() for future in futures]
-    else:
-        results = []
-        for job in todo:
-            try:
-                results.append(_render(job.make_html(), job.document, base_dir, allowed))
-            except PdfError as exc:
-                results.append(exc)
-    for job, result in zip(todo, results, strict=True):
-        if isinstance(result, BaseException):
-            raise result
-        outputs[job.path] = result
-        if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
-            partial = folder / f".{keys[job.path]}.{os.getpid()}.tmp"
-            partial.write_bytes(result)
-            os.replace(partial, folder / f"{keys[job.path]}.pdf")
-    log.info(
-        "PDFs: rendered %d%s, reused %d from the cache",
-        len(todo),
-        f" ({', '.join(job.path for job in todo)})" if 0 < len(todo) <= 5 else "",
-        len(jobs) - len(todo),
-    )
-    return {job.path: outputs[job.path] for job in jobs}
+    def __init__(self, allowed: Sequence[Path]) -> None:
+        self.folder = cache_dir()
+        self.base = _inputs_digest(allowed)
+
+    def key(self, *inputs: str) -> str:
+        digest = hashlib.sha256(self.base.encode())
+        for item in inputs:
+            digest.update(hashlib.sha256(item.encode("utf-8")).digest())
+        return digest.hexdigest()
+
+    def get(self, key: str, suffix: str = "") -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            return (self.folder / f"{key}{suffix}.pdf").read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes, suffix: str = "") -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f".{key}{suffix}.{os.getpid()}.tmp"
+        partial.write_bytes(data)
+        os.replace(partial, self.folder / f"{key}{suffix}.pdf")
+
+
+class _Renderer:
+    """Renders jobs on every core (one pool for the whole build), reusing cached PDFs."""
+
+    def __init__(self, base_dir: Path, allowed: tuple[Path, ...], cache: _Cache) -> None:
+        self.base_dir, self.allowed, self.cache = base_dir, allowed, cache
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.rendered = self.reused = 0
+        self.names: list[str] = []
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def _finish(self, job: PdfJob, key: str, result: Rendered) -> Rendered:
+        self.cache.put(key, result.part)
+        if result.own is not None:
+            self.cache.put(key, result.own, ".own")
+        return result
+
+    def submit(self, jobs: Sequence[PdfJob]) -> list[concurrent.futures.Future]:
+        """A future per job, in job order (already resolved for cached jobs)."""
+        futures: list[concurrent.futures.Future] = []
+        todo = []
+        for job in jobs:
+            key = self.cache.key(job.inputs)
+            part = self.cache.get(key)
+            own = self.cache.get(key, ".own") if job.standalone else None
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            if part is not None and (own is not None or not job.standalone):
+                future.set_result(Rendered(part, own))
+                self.reused += 1
+            else:
+                todo.append((job, key, future))
+            futures.append(future)
+        self.rendered += len(todo)
+        self.names += [job.label or job.name for job, _, _ in todo]
+        if len(todo) > 1 and self.pool is None and (os.cpu_count() or 1) > 1:
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                os.cpu_count(), mp_context=multiprocessing.get_context("fork")
+            )
+        for job, key, future in todo:
+            args = (job.make_html(), job.document, self.base_dir, self.allowed, job.standalone)
+            if self.pool is None:
+                try:
+                    future.set_result(self._finish(job, key, _render(*args)))
+                except PdfError as exc:
+                    future.set_exception(exc)
+                continue
+            work = self.pool.submit(_render, *args)
+            work.add_done_callback(
+                lambda done, job=job, key=key, future=future: (
+                    future.set_exception(done.exception())
+                    if done.exception()
+                    else future.set_result(self._finish(job, key, done.result()))
+                )
+            )
+        return futures
+
+    def run(self, jobs: Sequence[PdfJob]) -> dict[str, Rendered]:
+        """Render and wait; raises the PdfError of the first failing job, in job order."""
+        futures = self.submit(jobs)
+        _report_progress(futures)
+        concurrent.futures.wait(futures)
+        for future in futures:
+            if future.exception() is not None:
+                raise future.exception()
+        return {job.name: future.result() for job, future in zip(jobs, futures, strict=True)}
+
+    def summary(self) -> str:
+        names = list(dict.fromkeys(self.names))
+        listed = f" ({', '.join(names)})" if 0 < len(names) <= 10 else ""
+        return f"PDFs: rendered {self.rendered}{listed}, reused {self.reused} from the cache"
+
+
+def render_jobs(
+    jobs: Sequence[PdfJob], base_dir: Path, allowed: tuple[Path, ...], cache: _Cache
+) -> dict[str, Rendered]:
+    """Render PDFs in parallel across the machine's cores, reusing cached ones."""
+    with _Renderer(base_dir, allowed, cache) as renderer:
+        return renderer.run(jobs)
+
+
+def _page_number(part_start: int, info: pdf_join.PartInfo, anchor: str) -> str:
+    return str(part_start + info.anchors.get(anchor, 0))
+
+
+def guide_structure(
+    chapters: Sequence[Chapter],
+    ordered: Sequence[ScenarioView],
+    site: Site,
+    infos: dict[str, pdf_join.PartInfo],
+) -> tuple[list[ContentsEntry], list[pdf_join.OutlineEntry]]:
+    """The contents (with page numbers) and the outline of the joined guide.
+
+    Pages after the cover and contents count from 1, in the order of `chapters`, then
+    `ordered` (the scenarios)."""
+    starts: dict[str, int] = {}
+    page = 1
+    for name in [c.id for c in chapters] + [f"sc-{s.id}" for s in ordered]:
+        starts[name] = page
+        page += infos[name].pages
+    contents: list[ContentsEntry] = []
+    outline: list[pdf_join.OutlineEntry] = [pdf_join.OutlineEntry("Contents", "toc")]
+    for chapter in chapters:
+        info = infos[chapter.id]
+        contents.append(
+            ContentsEntry(
+                "chapter",
+                chapter.title,
+                chapter.id,
+                _page_number(starts[chapter.id], info, chapter.id),
+            )
+        )
+        if chapter.kind != "scenarios":
+            outline.append(
+                pdf_join.OutlineEntry(
+                    str(chapter.title),
+                    chapter.id,
+                    tuple(pdf_join.OutlineEntry(str(t), a) for a, t in chapter.headings),
+                )
+            )
+            continue
+        scenario_outline = []
+        for category in site.categories:
+            contents.append(ContentsEntry("category", category.title))
+            for s in category.scenarios:
+                anchor = f"sc-{s.id}"
+                info, start = infos[anchor], starts[anchor]
+                parts = [(t.title, f"{anchor}-{t.anchor}") for t in s.templates]
+                parts.append(("Worksheet", f"{anchor}-worksheet"))
+                contents.append(
+                    ContentsEntry(
+                        "scenario",
+                        s.title,
+                        anchor,
+                        _page_number(start, info, anchor),
+                        tuple(
+                            ContentsEntry("template", title, a, _page_number(start, info, a))
+                            for title, a in parts
+                        ),
+                    )
+                )
+                scenario_outline.append(
+                    pdf_join.OutlineEntry(
+                        s.title,
+                        anchor,
+                        tuple(pdf_join.OutlineEntry(title, a) for title, a in parts),
+                    )
+                )
+        outline.append(
+            pdf_join.OutlineEntry(str(chapter.title), chapter.id, tuple(scenario_outline))
+        )
+    return contents, outline
 
 
 def render_all(
@@ -451,45 +706,95 @@ def render_all(
     extensions: Sequence[str | Extension] = (),
     extension_configs: dict[str, dict] | None = None,
 ) -> dict[str, bytes]:
-    """The guide and every scenario's PDF, keyed by their path in the site."""
+    """The guide and every scenario's PDF, keyed by their path in the site.
+
+    Each chapter and each scenario is rendered on its own (in parallel, cached by its inputs);
+    a scenario's part is also its own PDF. The cover and contents are rendered last, when
+    every page number is known, and the parts are joined into the guide."""
     pdf_dir = templates_dir / "pdf"
     allowed = (pdf_dir, *asset_dirs)
-
-    def make_guide() -> str:
-        chapters = convert_chapters(
-            site, entries, extensions, extension_configs or {}, _scenario_list(site)
-        )
-        return guide_html(site, chapters, options, templates_dir)
-
-    def make_scenario(scenario: ScenarioView) -> Callable[[], str]:
-        return lambda: scenario_html(site, scenario, options, templates_dir)
-
+    cache = _Cache(allowed)
+    env = make_env(templates_dir, "html")
     log.debug("Step 4b - Rendering the PDFs")
-    # The views are frozen dataclasses, so their repr describes every input of the HTML; the
-    # HTML is only made for documents that are not in the cache.
-    # The guide is the longest job, so it starts first; a problem in a scenario's own PDF is
-    # reported first, because it names the scenario's file.
-    guide = PdfJob(
-        GUIDE_PDF,
-        GUIDE_PDF,
-        repr((site, entries, list(extensions), extension_configs, options)),
-        make_guide,
-    )
-    scenarios = [
-        PdfJob(
-            scenario_pdf_path(s.id),
-            f"{scenario_pdf_path(s.id)} (from {s.source_file})",
-            # A scenario's own PDF does not show its related scenarios: renaming one of those
-            # must not re-render it. (Put `related` back here if the print template uses it.)
-            repr((dataclasses.replace(s, related=()), options)),
-            make_scenario(s),
+
+    if not any(entry.kind == "scenarios" for entry in entries):
+        entries = [*entries, GuideEntry("scenarios", "Scenarios")]
+    scenario_list = _scenario_list(site)
+    chapters = convert_chapters(site, entries, extensions, extension_configs or {}, scenario_list)
+    ordered = [s for category in site.categories for s in category.scenarios]
+    # Chapter HTML is cheap to make and is its own cache key; a scenario's HTML is made only
+    # when it is not in the cache, keyed by its view (a frozen dataclass: its repr describes
+    # every input). A scenario's PDF does not show its related scenarios: renaming one of
+    # those must not re-render it. (Put `related` back if the print template uses it.)
+    chapter_jobs = []
+    for chapter in chapters:
+        html = chapter_html(site, chapter, scenario_list, options, env)
+        chapter_jobs.append(
+            PdfJob(
+                chapter.id,
+                f"{GUIDE_PDF} ({chapter.title})",
+                html,
+                lambda h=html: h,
+                label=f"guide:{chapter.id}",
+            )
         )
-        for s in site.scenarios
+    scenario_jobs = [
+        PdfJob(
+            f"sc-{s.id}",
+            f"{scenario_pdf_path(s.id)} (from {s.source_file})",
+            repr((dataclasses.replace(s, related=()), options)),
+            lambda s=s: scenario_html(site, s, options, env),
+            standalone=True,
+            label=scenario_pdf_path(s.id),
+        )
+        for s in ordered
     ]
-    try:
-        return render_jobs([guide, *scenarios], pdf_dir, allowed)
-    except PdfError as exc:
-        if exc.document == GUIDE_PDF:
-            # Render the scenario PDFs alone: if one of them fails too, its error names the file.
-            render_jobs(scenarios, pdf_dir, allowed)
-        raise
+    part_jobs = [*chapter_jobs, *scenario_jobs]
+    guide_key = cache.key(
+        "guide",
+        repr(options),
+        *(cache.key(job.inputs) for job in part_jobs),
+        repr([(c.id, c.title, c.headings) for c in chapters]),
+        repr([(c.title, [(s.id, s.title) for s in c.scenarios]) for c in site.categories]),
+    )
+    guide = cache.get(guide_key)
+    with _Renderer(pdf_dir, allowed, cache) as renderer:
+        futures = renderer.submit(part_jobs)
+        _report_progress(futures)
+        # Join the parts in order while later ones render; on a problem, stop and report the
+        # first one (scenarios first: their messages name the scenario file).
+        joiner = pdf_join.Joiner() if guide is None else None
+        infos: dict[str, pdf_join.PartInfo] = {}
+        try:
+            for job, future in zip(part_jobs, futures, strict=True):
+                if joiner is not None:
+                    infos[job.name] = joiner.append(future.result().part)
+        except PdfError:
+            concurrent.futures.wait(futures)
+        concurrent.futures.wait(futures)
+        for future in [*futures[len(chapter_jobs) :], *futures[: len(chapter_jobs)]]:
+            if future.exception() is not None:
+                raise future.exception()
+        outputs = {
+            scenario_pdf_path(s.id): future.result().own
+            for s, future in zip(ordered, futures[len(chapter_jobs) :], strict=True)
+        }
+        if joiner is not None:
+            contents, outline = guide_structure(chapters, ordered, site, infos)
+            front_jobs = [
+                PdfJob(
+                    f"front-{n}",
+                    f"{GUIDE_PDF} (cover and contents)",
+                    html,
+                    lambda h=html: h,
+                    label="guide:contents",
+                )
+                for n, html in enumerate(front_html(site, contents, options, env))
+            ]
+            front = renderer.run(front_jobs)
+            joiner.add_front([front[job.name].part for job in front_jobs])
+            guide = joiner.finish(outline)
+            cache.put(guide_key, guide)
+        log.info(renderer.summary())
+    outputs[GUIDE_PDF] = guide
+    return outputs
