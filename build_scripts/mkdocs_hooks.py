@@ -203,12 +203,18 @@ def _add_downloads(
             if not _state["serve"]:
                 raise PluginError(f"PDF not built: {exc}") from None
             log.warning("PDF not built: %s", exc)
+    sizes = {}
     for path, data in outputs.items():
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)
-        files.append(File.generated(config, path, content=data))
-    return render_site.Downloads({path: len(data) for path, data in outputs.items()})
+        if isinstance(data, Path):  # a rendered PDF, copied from the cache by MkDocs
+            files.append(File.generated(config, path, abs_src_path=str(data)))
+            sizes[path] = data.stat().st_size
+        else:
+            files.append(File.generated(config, path, content=data))
+            sizes[path] = len(data)
+    return render_site.Downloads(sizes)
 
 
 def _drop_scenario_sources(files: Files, project: build_scripts.Project) -> None:

@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import warnings
+import os
+import re
+import struct
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -120,7 +124,8 @@ class _FooterFont:
         return sum(self.widths[ord(c) - 32] for c in text) * size / 1000
 
     def add_to(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
-        file = pikepdf.Stream(pdf, self.data)
+        file = pikepdf.Stream(pdf, zlib.compress(self.data, 6))
+        file.Filter = Name.FlateDecode
         file.Length1 = len(self.data)
         descriptor = Dictionary(
             Type=Name.FontDescriptor,
@@ -203,19 +208,22 @@ def standalone(part: bytes) -> bytes:
         return out.getvalue()
 
 
-def _copy(out: pikepdf.Pdf, part: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
-    """Copy an object of `part` into `out` (pages already copied are shared, not duplicated)."""
-    if not isinstance(obj, (Array, Dictionary, pikepdf.Stream)):
-        return obj
-    return out.copy_foreign(obj if obj.is_indirect else part.make_indirect(obj))
-
-
 def _flat_pairs(tree: pikepdf.Object, key: str) -> list[pikepdf.Object]:
     """The flat [key, value, key, value ...] list of a name or number tree."""
     items = list(tree.get(key, ()))
     for kid in tree.get("/Kids", ()):
         items += _flat_pairs(kid, key)
     return items
+
+
+def _tree_nodes(tree: pikepdf.Object | None) -> list[pikepdf.Object]:
+    """The node objects of a name or number tree (the root and its /Kids, recursively)."""
+    if tree is None:
+        return []
+    nodes = [tree]
+    for kid in tree.get("/Kids", ()):
+        nodes += _tree_nodes(kid)
+    return nodes
 
 
 def _offset_struct_parents(pdf: pikepdf.Pdf, offset: int) -> None:
@@ -241,189 +249,441 @@ def _retarget_cross_links(page: pikepdf.Page) -> None:
                 annot.Contents = String(anchor)
 
 
-def _font_dicts(pages: Sequence[pikepdf.Page], form: pikepdf.Object | None) -> list:
-    """Every font dictionary the pages, their form fields' appearances and `form` use."""
-    holders = []
-    for page in pages:
-        holders.append(page.obj.get("/Resources"))
-        for annot in page.obj.get("/Annots", ()):
-            appearance = annot.get("/AP")
-            if appearance is not None and isinstance(appearance.get("/N"), pikepdf.Stream):
-                holders.append(appearance.N.get("/Resources"))
-    if form is not None:
-        holders.append(form.get("/DR"))
-    fonts, seen = [], set()
-    for resources in holders:
-        if resources is None or "/Font" not in resources:
-            continue
-        for font in resources.Font.values():
-            if font.objgen not in seen:
-                seen.add(font.objgen)
-                fonts.append(font)
-    return fonts
+# In qpdf's unparsed syntax: dictionary brackets, strings (skipped whole, so that nothing in
+# them is taken for a reference) and indirect references, which get the output's numbers.
+_TOKENS = re.compile(
+    rb"<<|>>|\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(?<![\w./+-])(\d+) (\d+) R(?![\w.])", re.S
+)
+
+
+def _text(value: str) -> bytes:
+    return String(value).unparse()
+
+
+class _Output:
+    """A PDF file written object by object: streams at once, other objects packed into
+    compressed object streams; a cross-reference stream at the end."""
+
+    OBJECTS_PER_STREAM = 400
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.file.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self.count = 0
+        self.where: dict[int, tuple[int, int, int]] = {}
+        self.pending: list[tuple[int, bytes]] = []
+
+    def reserve(self) -> int:
+        self.count += 1
+        return self.count
+
+    def put(self, number: int, body: bytes) -> None:
+        self.pending.append((number, body))
+        if len(self.pending) >= self.OBJECTS_PER_STREAM:
+            self._pack()
+
+    def put_stream(self, number: int, dictionary: bytes, data: bytes) -> None:
+        self.where[number] = (1, self.file.tell(), 0)
+        self.file.write(b"%d 0 obj\n%s\nstream\n" % (number, dictionary))
+        self.file.write(data)
+        self.file.write(b"\nendstream\nendobj\n")
+
+    def _pack(self) -> None:
+        if not self.pending:
+            return
+        number = self.reserve()
+        header, bodies, offset = [], [], 0
+        for index, (member, body) in enumerate(self.pending):
+            header.append(b"%d %d" % (member, offset))
+            bodies.append(body)
+            offset += len(body) + 1
+            self.where[member] = (2, number, index)
+        first = b" ".join(header) + b"\n"
+        data = zlib.compress(first + b"\n".join(bodies), 6)
+        self.put_stream(
+            number,
+            b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>"
+            % (len(self.pending), len(first), len(data)),
+            data,
+        )
+        self.pending = []
+
+    def close(self, root: int, info: int, identifier: bytes) -> None:
+        self._pack()
+        number = self.reserve()
+        self.where[number] = (1, self.file.tell(), 0)
+        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
+        for n in range(1, number + 1):
+            kind, a, b = self.where.get(n, (0, 0, 0))
+            rows.append(struct.pack(">BIH", kind, a, b))
+        data = zlib.compress(b"".join(rows), 6)
+        ident = b"<" + identifier.hex().encode() + b">"
+        self.put_stream(
+            number,
+            b"<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %d 0 R /Info %d 0 R /ID [ %s %s ] "
+            b"/Filter /FlateDecode /Length %d >>"
+            % (number + 1, root, info, ident, ident, len(data)),
+            data,
+        )
+        self.file.write(b"startxref\n%d\n%%%%EOF\n" % self.where[number][1])
+
+
+def _is_font_file(obj: pikepdf.Object) -> bool:
+    return isinstance(obj, pikepdf.Stream) and (
+        "/Length1" in obj or "/Length2" in obj or obj.get("/Subtype") == Name.OpenType
+    )
 
 
 class Joiner:
-    """Joins parts into one PDF: the body parts first, as they come, then the front."""
+    """Writes the guide part by part, straight to a file, so memory stays bounded.
 
-    def __init__(self) -> None:
-        self.out: pikepdf.Pdf | None = None
-        self.parent_tree: list[tuple[int, pikepdf.Object]] = []
+    Each part is opened, its objects are renumbered and written out (streams at once, the
+    rest in compressed object streams), and it is closed before the next one: only what the
+    document as a whole needs is kept (page and structure numbers, named destinations, form
+    fields, page labels). Body parts come first, as they are rendered; the front (cover and
+    contents), rendered last, is put in front of them in the page order."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self.out = _Output(open(self.partial, "wb"))  # noqa: SIM115 (closed in finish/abort)
+        self.pages_root = self.out.reserve()
+        self.document = self.out.reserve()
+        self.body_pages: list[int] = []
+        self.front_pages: list[int] = []
+        self.struct_body: list[int] = []
+        self.struct_front: list[int] = []
+        self.parent_tree: list[tuple[int, bytes]] = []
         self.next_key = 0
-        self.dests: dict[str, pikepdf.Object] = {}
-        self.font_files: dict[bytes, pikepdf.Object] = {}
-        self.front_pages = 0
+        self.dests: dict[bytes, bytes] = {}
+        self.fields: list[bytes] = []
+        self.form_resources: dict[str, dict[bytes, bytes]] = {"/Font": {}, "/ExtGState": {}}
+        self.font_files: dict[bytes, int] = {}
+        self.footers: list[tuple[int, str, int, tuple[float, float]]] = []
+        """(XObject number, "front" or "body", index in that list, page size)."""
+        self.catalog_source: tuple[bytes, bytes, bytes | None, bytes | None] | None = None
+        self.digest = hashlib.sha256()
+        self.footer_font = self._write_footer_font()
 
-    def _add(self, data: bytes, at: int | None) -> PartInfo:
-        """Add a part's pages at the end (at=None) or before page `at`."""
-        part = pikepdf.open(io.BytesIO(data))
+    def _write_footer_font(self) -> int:
+        scratch = pikepdf.new()
+        font = _footer_font().add_to(scratch)
+        numbers = self._number(scratch, [font, font.FontDescriptor, font.FontDescriptor.FontFile2])
+        self._write(scratch, numbers, [font, font.FontDescriptor, font.FontDescriptor.FontFile2])
+        return numbers[font.objgen]
+
+    def _number(self, part: pikepdf.Pdf, objects: Sequence[pikepdf.Object]) -> dict:
+        numbers = {}
+        for obj in objects:
+            if _is_font_file(obj):
+                digest = hashlib.sha256(obj.read_bytes()).digest()
+                if digest in self.font_files:
+                    numbers[obj.objgen] = self.font_files[digest]
+                    continue
+                self.font_files[digest] = numbers[obj.objgen] = self.out.reserve()
+            else:
+                numbers[obj.objgen] = self.out.reserve()
+        return numbers
+
+    @staticmethod
+    def _renumber(data: bytes, numbers: dict[tuple[int, int], int]) -> bytes:
+        def replace(match: re.Match) -> bytes:
+            if match.group(1) is None:
+                return match.group(0)
+            number = numbers.get((int(match.group(1)), int(match.group(2))))
+            # A reference to something the joined document replaces (the part's catalog,
+            # its outline ...) would dangle: it becomes null.
+            return b"%d 0 R" % number if number is not None else b"null"
+
+        return _TOKENS.sub(replace, data)
+
+    def _write(self, part: pikepdf.Pdf, numbers: dict, objects: Sequence[pikepdf.Object]) -> None:
+        written = set()
+        for obj in objects:
+            number = numbers[obj.objgen]
+            if number in written or number in self.out.where:
+                continue  # a font file this output already has
+            written.add(number)
+            if isinstance(obj, pikepdf.Stream):
+                raw = obj.read_raw_bytes()
+                obj.stream_dict.Length = len(raw)
+                self.digest.update(raw)
+                self.out.put_stream(number, self._renumber(obj.stream_dict.unparse(), numbers), raw)
+            else:
+                body = self._renumber(obj.unparse(resolved=True), numbers)
+                self.digest.update(body)
+                self.out.put(number, body)
+
+    def _add(self, source: Path | bytes, front: bool) -> PartInfo:
+        part = pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+        try:
+            return self._add_part(part, front)
+        finally:
+            part.close()
+
+    def _add_part(self, part: pikepdf.Pdf, front: bool) -> PartInfo:
         info = _part_info(part)
-        if self.out is None:  # the first part gives the catalog: metadata, language, ...
-            self.out = pikepdf.new()
-            self.out.Root.Lang = part.Root.get("/Lang", String("en"))
-            self.out.Root.MarkInfo = Dictionary(Marked=True)
-            self.out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-            if "/Metadata" in part.Root:
-                self.out.Root.Metadata = self.out.copy_foreign(part.Root.Metadata)
-            self.out.docinfo = self.out.copy_foreign(part.docinfo)
-            self.document = self.out.make_indirect(
-                Dictionary(Type=Name.StructElem, S=Name.Document, K=Array())
+        root = part.Root
+        if self.catalog_source is None and not front:
+            metadata = root.get("/Metadata")
+            self.catalog_source = (
+                part.docinfo.unparse(resolved=True),
+                root.get("/Lang", String("en")).unparse(),
+                metadata.read_raw_bytes() if metadata is not None else None,
+                metadata.stream_dict.unparse() if metadata is not None else None,
             )
-            self.out.Root.StructTreeRoot = self.out.make_indirect(
-                Dictionary(Type=Name.StructTreeRoot, K=self.document)
-            )
-            self.document.P = self.out.Root.StructTreeRoot
-            self.form = self.out.make_indirect(
-                Dictionary(Fields=Array(), NeedAppearances=True, DR=Dictionary(Font=Dictionary()))
-            )
-        out = self.out
+        # What the whole document holds instead of the part: not copied.
+        skip = {root.objgen, part.trailer.get("/Info", root).objgen}
+        for key in ("/Metadata", "/Pages", "/Outlines", "/AcroForm", "/Names"):
+            if key in root and root[key].is_indirect:
+                skip.add(root[key].objgen)
+        tree = root.StructTreeRoot
+        skip.add(tree.objgen)
+        skip |= {node.objgen for node in _tree_nodes(tree.get("/ParentTree"))}
+        names = root.get("/Names")
+        skip |= {node.objgen for node in _tree_nodes(names.get("/Dests") if names else None)}
+        outlines = [root.get("/Outlines")]
+        while outlines:
+            item = outlines.pop()
+            if item is not None and item.is_indirect and item.objgen not in skip:
+                skip.add(item.objgen)
+                outlines += [item.get("/First"), item.get("/Next")]
+        fields = root.AcroForm.get("/Fields") if "/AcroForm" in root else None
+        if fields is not None and fields.is_indirect:
+            skip.add(fields.objgen)
+
+        # Change the part in place, then copy it: numbers of structure parents, links to other
+        # parts, the top structure element, the pages' parent, the page number footers.
         _offset_struct_parents(part, self.next_key)
-        tree = part.Root.StructTreeRoot
+        placeholders = {}
+
+        def placeholder(number: int) -> pikepdf.Object:
+            obj = part.make_indirect(Dictionary())
+            placeholders[obj.objgen] = number
+            return obj
+
         top = tree.K if isinstance(tree.K, Dictionary) else tree.K[0]
         top.S = Name.Part
-        del top["/P"]
-        with warnings.catch_warnings():
-            # pikepdf warns that form fields are not carried over with the pages: they are,
-            # below, with the fields' fonts.
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            if at is None:
-                first = len(out.pages)
-                out.pages.extend(part.pages)
-            else:
-                first = at
-                for offset, page in enumerate(part.pages):
-                    out.pages.insert(at + offset, page)
-        element = _copy(out, part, top)
-        element.P = self.document
-        if at is None:
-            self.document.K.append(element)
-        else:
-            self.document.K.insert(self._front_parts, element)
-            self._front_parts += 1
-        numbers = _copy(out, part, Array(_flat_pairs(tree.ParentTree, "/Nums")))
-        for index in range(0, len(numbers), 2):
-            self.parent_tree.append((int(numbers[index]), numbers[index + 1]))
-            self.next_key = max(self.next_key, int(numbers[index]) + 1)
-        names = part.Root.get("/Names")
-        if names is not None and "/Dests" in names:
-            dests = _copy(out, part, Array(_flat_pairs(names.Dests, "/Names")))
-            for index in range(0, len(dests), 2):
-                self.dests.setdefault(str(dests[index]), dests[index + 1])
-        form = part.Root.get("/AcroForm")
-        copied_form = None
-        if form is not None:
-            copied_form = _copy(out, part, form)
-            self.form.Fields.extend(copied_form.get("/Fields", Array()))
-            for name, font in (
-                copied_form.get("/DR", Dictionary()).get("/Font", Dictionary()).items()
-            ):
-                if name not in self.form.DR.Font:
-                    self.form.DR.Font[name] = font
-        pages = out.pages[first : first + len(part.pages)]
-        for page in pages:
+        top.P = placeholder(self.document)
+        pages_root = placeholder(self.pages_root)
+        opening = part.make_stream(b"q\n")
+        closing = part.make_stream(
+            b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n/FUpage Do\nEMC\n"
+        )
+        pages = self.front_pages if front else self.body_pages
+        for page in part.pages:
             _retarget_cross_links(page)
-        self._share_font_files(_font_dicts(pages, copied_form))
-        part.close()
+            page.obj.Parent = pages_root
+            box = [float(v) for v in page.mediabox]
+            index = len(pages) + page.index
+            if front and index == 0:
+                continue  # the cover
+            footer = self.out.reserve()
+            size = (box[2] - box[0], box[3] - box[1])
+            self.footers.append((footer, "front" if front else "body", index, size))
+            resources = Dictionary({k: v for k, v in page.obj.get("/Resources", {}).items()})
+            xobjects = Dictionary({k: v for k, v in resources.get("/XObject", {}).items()})
+            xobjects.FUpage = placeholder(footer)
+            resources.XObject = xobjects
+            page.obj.Resources = resources
+            page.contents_add(opening, prepend=True)
+            page.contents_add(closing, prepend=False)
+
+        objects = [
+            obj
+            for obj in part.objects
+            if obj.objgen not in skip
+            # The part's own object and cross-reference streams are how it was stored.
+            and not (
+                isinstance(obj, pikepdf.Stream) and obj.get("/Type") in (Name.ObjStm, Name.XRef)
+            )
+        ]
+        objects = [obj for obj in objects if obj.objgen not in placeholders]
+        numbers = self._number(part, objects) | placeholders
+        self._write(part, numbers, objects)
+
+        pages += [numbers[page.obj.objgen] for page in part.pages]
+        (self.struct_front if front else self.struct_body).append(numbers[top.objgen])
+        pairs = _flat_pairs(tree.get("/ParentTree", Dictionary()), "/Nums")
+        for index in range(0, len(pairs), 2):
+            key = int(pairs[index]) + self.next_key
+            value = pairs[index + 1]
+            serial = value.unparse() if value.is_indirect else value.unparse(resolved=True)
+            self.parent_tree.append((key, self._renumber(serial, numbers)))
+        keys = [int(pairs[index]) for index in range(0, len(pairs), 2)]
+        self.next_key += max(keys, default=-1) + 1
+        if names is not None and "/Dests" in names:
+            pairs = _flat_pairs(names.Dests, "/Names")
+            for index in range(0, len(pairs), 2):
+                value = pairs[index + 1]
+                serial = value.unparse() if value.is_indirect else value.unparse(resolved=True)
+                self.dests.setdefault(pairs[index].unparse(), self._renumber(serial, numbers))
+        form = root.get("/AcroForm")
+        if form is not None:
+            for field in form.get("/Fields", ()):
+                self.fields.append(self._renumber(field.unparse(), numbers))
+            resources = form.get("/DR", Dictionary())
+            for kind, known in self.form_resources.items():
+                for name, value in resources.get(kind, Dictionary()).items():
+                    serial = value.unparse() if value.is_indirect else value.unparse(resolved=True)
+                    known.setdefault(Name(name).unparse(), self._renumber(serial, numbers))
         return info
 
-    def _share_font_files(self, fonts: list) -> None:
-        """One copy of each distinct font file (parts embed the shipped fonts whole)."""
-        for font in fonts:
-            descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
-            if descriptor is None:
-                continue
-            for key in ("/FontFile2", "/FontFile3", "/FontFile"):
-                file = descriptor.get(key)
-                if file is None:
-                    continue
-                digest = hashlib.sha256(file.read_raw_bytes()).digest()
-                canonical = self.font_files.setdefault(digest, file)
-                if canonical.objgen != file.objgen:
-                    descriptor[key] = canonical
+    def append(self, source: Path | bytes) -> PartInfo:
+        """Add a part (a file, or its bytes) at the end; returns where its anchors are."""
+        return self._add(source, front=False)
 
-    _front_parts = 0
+    def add_front(self, parts: Sequence[Path | bytes]) -> None:
+        """The cover and contents, in front of everything appended."""
+        for source in parts:
+            self._add(source, front=True)
 
-    def append(self, data: bytes) -> PartInfo:
-        """Add a part at the end; returns where its anchors are."""
-        return self._add(data, None)
+    def _put_dict(self, entries: dict[bytes, bytes], number: int | None = None) -> int:
+        number = number or self.out.reserve()
+        body = b"<< " + b" ".join(k + b" " + v for k, v in entries.items()) + b" >>"
+        self.out.put(number, body)
+        return number
 
-    def add_front(self, parts: Sequence[bytes]) -> None:
-        """The cover and contents, in front of everything appended so far."""
-        for data in parts:
-            before = len(self.out.pages) if self.out is not None else 0
-            self._add(data, self.front_pages)
-            self.front_pages += len(self.out.pages) - before
-
-    def finish(self, outline: Sequence[OutlineEntry]) -> bytes:
-        out = self.out
-        root = out.Root
-        nums = Array()
-        for key, value in sorted(self.parent_tree, key=lambda item: item[0]):
-            nums.append(key)
-            nums.append(value)
-        root.StructTreeRoot.ParentTree = out.make_indirect(Dictionary(Nums=nums))
-        root.StructTreeRoot.ParentTreeNextKey = self.next_key
-        if len(self.form.Fields):
-            root.AcroForm = self.form
-        dest_tree = pikepdf.NameTree.new(out)
-        for name in sorted(self.dests):
-            dest_tree[name] = self.dests[name]
-        root.Names = Dictionary(Dests=dest_tree.obj)
-        _outline(out, outline)
-        front, total = self.front_pages, len(out.pages) - self.front_pages
-        labels: list[str | None] = [None]
-        labels += [f"Page {roman(n)}" for n in range(2, front + 1)]
-        labels += [f"Page {n} of {total}" for n in range(1, total + 1)]
-        stamp_page_numbers(out, labels)
-        root.PageLabels = Dictionary(
-            Nums=Array(
-                [0, Dictionary(P=String("Cover")), 1, Dictionary(S=Name.r, St=2),
-                 front, Dictionary(S=Name.D, St=1)]
+    def _write_footers(self) -> None:
+        font = _footer_font()
+        body_total = len(self.body_pages)
+        for number, where, index, (width, height) in self.footers:
+            label = (
+                f"Page {roman(index + 1)}"
+                if where == "front"
+                else f"Page {index + 1} of {body_total}"
             )
-        )  # fmt: skip
-        root.PageMode = Name.UseOutlines
-        buffer = io.BytesIO()
-        out.save(buffer, **SAVE_OPTIONS)
-        out.close()
-        return buffer.getvalue()
+            x = width / 2 - font.width(label, FOOTER_SIZE) / 2
+            y = FOOTER_BASELINE_MM * 72 / 25.4
+            data = (
+                f"{FOOTER_GREY:g} g BT /F {FOOTER_SIZE:g} Tf {x:.2f} {y:.2f} Td ".encode()
+                + _pdf_string(label)
+                + b" Tj ET\n"
+            )
+            self.out.put_stream(
+                number,
+                b"<< /Type /XObject /Subtype /Form /BBox [ 0 0 %.2f %.2f ] "
+                b"/Resources << /Font << /F %d 0 R >> >> /Length %d >>"
+                % (width, height, self.footer_font, len(data)),
+                data,
+            )
 
+    def _write_outline(self, entries: Sequence[OutlineEntry], parent: int) -> tuple:
+        """Write outline items under `parent`; returns (first, last, count of all items)."""
+        numbers = [self.out.reserve() for _ in entries]
+        total = 0
+        for index, (entry, number) in enumerate(zip(entries, numbers, strict=True)):
+            fields = {
+                b"/Title": _text(entry.title),
+                b"/Parent": b"%d 0 R" % parent,
+                b"/Dest": _text(entry.anchor),
+            }
+            if index:
+                fields[b"/Prev"] = b"%d 0 R" % numbers[index - 1]
+            if index + 1 < len(numbers):
+                fields[b"/Next"] = b"%d 0 R" % numbers[index + 1]
+            if entry.children:
+                first, last, count = self._write_outline(entry.children, number)
+                fields |= {b"/First": first, b"/Last": last, b"/Count": b"%d" % -count}
+                total += count
+            self._put_dict(fields, number)
+        total += len(entries)
+        if not numbers:
+            return b"null", b"null", 0
+        return b"%d 0 R" % numbers[0], b"%d 0 R" % numbers[-1], total
 
-def _outline(pdf: pikepdf.Pdf, entries: Sequence[OutlineEntry]) -> None:
-    def item(entry: OutlineEntry) -> pikepdf.OutlineItem:
-        node = pikepdf.OutlineItem(entry.title, String(entry.anchor))
-        node.children.extend(item(child) for child in entry.children)
-        return node
+    def finish(self, outline: Sequence[OutlineEntry]) -> Path:
+        """Write the document's own objects and the cross-reference table; returns the path."""
+        out = self.out
+        self._write_footers()
+        pages = self.front_pages + self.body_pages
+        kids = b" ".join(b"%d 0 R" % n for n in pages)
+        self._put_dict(
+            {b"/Type": b"/Pages", b"/Kids": b"[ " + kids + b" ]", b"/Count": b"%d" % len(pages)},
+            self.pages_root,
+        )
+        tree_root = out.reserve()
+        parts = b" ".join(b"%d 0 R" % n for n in self.struct_front + self.struct_body)
+        self._put_dict(
+            {
+                b"/Type": b"/StructElem",
+                b"/S": b"/Document",
+                b"/P": b"%d 0 R" % tree_root,
+                b"/K": b"[ " + parts + b" ]",
+            },
+            self.document,
+        )
+        nums = b" ".join(b"%d %s" % (k, v) for k, v in sorted(self.parent_tree))
+        parent_tree = self._put_dict({b"/Nums": b"[ " + nums + b" ]"})
+        self._put_dict(
+            {
+                b"/Type": b"/StructTreeRoot",
+                b"/K": b"%d 0 R" % self.document,
+                b"/ParentTree": b"%d 0 R" % parent_tree,
+                b"/ParentTreeNextKey": b"%d" % self.next_key,
+            },
+            tree_root,
+        )
+        # Named destinations: a two-level name tree, so viewers need not read one huge array.
+        names = sorted(self.dests.items())
+        leaves = []
+        for start in range(0, len(names), 256):
+            chunk = names[start : start + 256]
+            leaves.append(
+                self._put_dict(
+                    {
+                        b"/Names": b"[ " + b" ".join(k + b" " + v for k, v in chunk) + b" ]",
+                        b"/Limits": b"[ " + chunk[0][0] + b" " + chunk[-1][0] + b" ]",
+                    }
+                )
+            )
+        dests = self._put_dict({b"/Kids": b"[ " + b" ".join(b"%d 0 R" % n for n in leaves) + b" ]"})
+        outlines = out.reserve()
+        first, last, count = self._write_outline(outline, outlines)
+        self._put_dict(
+            {b"/Type": b"/Outlines", b"/First": first, b"/Last": last, b"/Count": b"%d" % count},
+            outlines,
+        )
+        info_body, lang, metadata, metadata_dict = self.catalog_source or (
+            b"<< >>",
+            b"(en)",
+            None,
+            None,
+        )
+        catalog = {
+            b"/Type": b"/Catalog",
+            b"/Pages": b"%d 0 R" % self.pages_root,
+            b"/StructTreeRoot": b"%d 0 R" % tree_root,
+            b"/MarkInfo": b"<< /Marked true >>",
+            b"/Lang": lang,
+            b"/ViewerPreferences": b"<< /DisplayDocTitle true >>",
+            b"/Names": b"<< /Dests %d 0 R >>" % dests,
+            b"/Outlines": b"%d 0 R" % outlines,
+            b"/PageMode": b"/UseOutlines",
+            b"/PageLabels": b"<< /Nums [ 0 << /P (Cover) >> 1 << /S /r /St 2 >> "
+            b"%d << /S /D /St 1 >> ] >>" % len(self.front_pages),
+        }
+        if metadata is not None:
+            number = out.reserve()
+            out.put_stream(number, metadata_dict, metadata)
+            catalog[b"/Metadata"] = b"%d 0 R" % number
+        if self.fields:
+            resources = b" ".join(
+                kind.encode() + b" << " + b" ".join(k + b" " + v for k, v in known.items()) + b" >>"
+                for kind, known in self.form_resources.items()
+            )
+            catalog[b"/AcroForm"] = (
+                b"<< /Fields [ " + b" ".join(self.fields) + b" ] /NeedAppearances true /DR << "
+                + resources + b" >> >>"
+            )  # fmt: skip
+        root = self._put_dict(catalog)
+        info = out.reserve()
+        out.put(info, info_body)
+        out.close(root, info, self.digest.digest()[:16])
+        out.file.close()
+        os.replace(self.partial, self.path)
+        return self.path
 
-    with pdf.open_outline() as outline:
-        outline.root.clear()
-        outline.root.extend(item(entry) for entry in entries)
-
-
-def join(front: Sequence[bytes], body: Sequence[bytes], outline: Sequence[OutlineEntry]) -> bytes:
-    """Join the front parts (cover, contents) and the body parts into one PDF."""
-    joiner = Joiner()
-    for data in body:
-        joiner.append(data)
-    joiner.add_front(front)
-    return joiner.finish(outline)
+    def abort(self) -> None:
+        self.out.file.close()
+        self.partial.unlink(missing_ok=True)

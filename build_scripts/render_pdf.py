@@ -16,7 +16,9 @@ import mimetypes
 import multiprocessing
 import os
 import re
+import shutil
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -453,8 +455,10 @@ class PdfJob:
 
 @dataclass(frozen=True)
 class Rendered:
-    part: bytes
-    own: bytes | None = None
+    """Where a rendered job's files are (in the cache folder, or a scratch folder)."""
+
+    part: Path
+    own: Path | None = None
     """The part as a document of its own, for jobs that are published alone."""
 
 
@@ -494,9 +498,9 @@ def _inputs_digest(folders: Sequence[Path]) -> str:
 
 def _render(
     html: str, document: str, base_dir: Path, allowed: tuple[Path, ...], standalone: bool
-) -> Rendered:
+) -> tuple[bytes, bytes | None]:
     part = write_pdf(html, document, base_dir, allowed)
-    return Rendered(part, pdf_join.standalone(part) if standalone else None)
+    return part, pdf_join.standalone(part) if standalone else None
 
 
 def _report_progress(futures: Sequence[concurrent.futures.Future]) -> None:
@@ -509,12 +513,29 @@ def _report_progress(futures: Sequence[concurrent.futures.Future]) -> None:
             log.info("PDFs: %d of %d rendered", done, len(futures))
 
 
+_SCRATCH: list[Path] = []
+
+
+def _clean_scratch() -> None:
+    while _SCRATCH:
+        shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
+
+
+atexit.register(_clean_scratch)
+
+
 class _Cache:
-    """Rendered parts by the hash of their inputs (nothing is kept when caching is off)."""
+    """Rendered parts by the hash of their inputs, as files (so that a build never holds every
+    PDF in memory). With caching off, the files go to a scratch folder that the next build,
+    or the end of the process, removes."""
 
     def __init__(self, allowed: Sequence[Path]) -> None:
         self.folder = cache_dir()
         self.base = _inputs_digest(allowed)
+        _clean_scratch()
+        if self.folder is None:
+            _SCRATCH.append(Path(tempfile.mkdtemp(prefix="followup-pdf-")))
+        self.store = self.folder or _SCRATCH[-1]
 
     def key(self, *inputs: str) -> str:
         digest = hashlib.sha256(self.base.encode())
@@ -522,21 +543,24 @@ class _Cache:
             digest.update(hashlib.sha256(item.encode("utf-8")).digest())
         return digest.hexdigest()
 
-    def get(self, key: str, suffix: str = "") -> bytes | None:
-        if self.folder is None:
-            return None
-        try:
-            return (self.folder / f"{key}{suffix}.pdf").read_bytes()
-        except OSError:
-            return None
+    def path(self, key: str, suffix: str = "") -> Path:
+        """Where the file of `key` goes (written there by the caller, atomically)."""
+        self.store.mkdir(parents=True, exist_ok=True)
+        return self.store / f"{key}{suffix}.pdf"
 
-    def put(self, key: str, data: bytes, suffix: str = "") -> None:
+    def get(self, key: str, suffix: str = "") -> Path | None:
         if self.folder is None:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        partial = self.folder / f".{key}{suffix}.{os.getpid()}.tmp"
+            return None
+        path = self.folder / f"{key}{suffix}.pdf"
+        return path if path.is_file() else None
+
+    def put(self, key: str, data: bytes, suffix: str = "") -> Path:
+        self.store.mkdir(parents=True, exist_ok=True)
+        partial = self.store / f".{key}{suffix}.{os.getpid()}.tmp"
         partial.write_bytes(data)
-        os.replace(partial, self.folder / f"{key}{suffix}.pdf")
+        path = self.store / f"{key}{suffix}.pdf"
+        os.replace(partial, path)
+        return path
 
 
 class _Renderer:
@@ -555,11 +579,11 @@ class _Renderer:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def _finish(self, job: PdfJob, key: str, result: Rendered) -> Rendered:
-        self.cache.put(key, result.part)
-        if result.own is not None:
-            self.cache.put(key, result.own, ".own")
-        return result
+    def _finish(self, job: PdfJob, key: str, result: tuple[bytes, bytes | None]) -> Rendered:
+        part, own = result
+        return Rendered(
+            self.cache.put(key, part), self.cache.put(key, own, ".own") if own else None
+        )
 
     def submit(self, jobs: Sequence[PdfJob]) -> list[concurrent.futures.Future]:
         """A future per job, in job order (already resolved for cached jobs)."""
@@ -705,8 +729,8 @@ def render_all(
     asset_dirs: Sequence[Path],
     extensions: Sequence[str | Extension] = (),
     extension_configs: dict[str, dict] | None = None,
-) -> dict[str, bytes]:
-    """The guide and every scenario's PDF, keyed by their path in the site.
+) -> dict[str, Path]:
+    """The files of the guide and of every scenario's PDF, keyed by their path in the site.
 
     Each chapter and each scenario is rendered on its own (in parallel, cached by its inputs);
     a scenario's part is also its own PDF. The cover and contents are rendered last, when
@@ -763,38 +787,42 @@ def render_all(
         _report_progress(futures)
         # Join the parts in order while later ones render; on a problem, stop and report the
         # first one (scenarios first: their messages name the scenario file).
-        joiner = pdf_join.Joiner() if guide is None else None
+        joiner = pdf_join.Joiner(cache.path(guide_key)) if guide is None else None
         infos: dict[str, pdf_join.PartInfo] = {}
         try:
-            for job, future in zip(part_jobs, futures, strict=True):
-                if joiner is not None:
-                    infos[job.name] = joiner.append(future.result().part)
-        except PdfError:
+            try:
+                for job, future in zip(part_jobs, futures, strict=True):
+                    if joiner is not None:
+                        infos[job.name] = joiner.append(future.result().part)
+            except PdfError:
+                pass
             concurrent.futures.wait(futures)
-        concurrent.futures.wait(futures)
-        for future in [*futures[len(chapter_jobs) :], *futures[: len(chapter_jobs)]]:
-            if future.exception() is not None:
-                raise future.exception()
-        outputs = {
-            scenario_pdf_path(s.id): future.result().own
-            for s, future in zip(ordered, futures[len(chapter_jobs) :], strict=True)
-        }
-        if joiner is not None:
-            contents, outline = guide_structure(chapters, ordered, site, infos)
-            front_jobs = [
-                PdfJob(
-                    f"front-{n}",
-                    f"{GUIDE_PDF} (cover and contents)",
-                    html,
-                    lambda h=html: h,
-                    label="guide:contents",
-                )
-                for n, html in enumerate(front_html(site, contents, options, env))
-            ]
-            front = renderer.run(front_jobs)
-            joiner.add_front([front[job.name].part for job in front_jobs])
-            guide = joiner.finish(outline)
-            cache.put(guide_key, guide)
+            for future in [*futures[len(chapter_jobs) :], *futures[: len(chapter_jobs)]]:
+                if future.exception() is not None:
+                    raise future.exception()
+            outputs = {
+                scenario_pdf_path(s.id): future.result().own
+                for s, future in zip(ordered, futures[len(chapter_jobs) :], strict=True)
+            }
+            if joiner is not None:
+                contents, outline = guide_structure(chapters, ordered, site, infos)
+                front_jobs = [
+                    PdfJob(
+                        f"front-{n}",
+                        f"{GUIDE_PDF} (cover and contents)",
+                        html,
+                        lambda h=html: h,
+                        label="guide:contents",
+                    )
+                    for n, html in enumerate(front_html(site, contents, options, env))
+                ]
+                front = renderer.run(front_jobs)
+                joiner.add_front([front[job.name].part for job in front_jobs])
+                guide = joiner.finish(outline)
+        except BaseException:
+            if joiner is not None:
+                joiner.abort()
+            raise
         log.info(renderer.summary())
     outputs[GUIDE_PDF] = guide
     return outputs
