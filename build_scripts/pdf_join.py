@@ -23,7 +23,6 @@ import hashlib
 import io
 import os
 import re
-import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -252,7 +251,7 @@ def _retarget_cross_links(page: pikepdf.Page) -> None:
 # In qpdf's unparsed syntax: dictionary brackets, strings (skipped whole, so that nothing in
 # them is taken for a reference) and indirect references, which get the output's numbers.
 _TOKENS = re.compile(
-    rb"<<|>>|\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(?<![\w./+-])(\d+) (\d+) R(?![\w.])", re.S
+    rb"<<|>>|\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(?<![\w./+-])(\d+ \d+) R(?![\w.])", re.S
 )
 
 
@@ -312,17 +311,26 @@ class _Output:
         self._pack()
         number = self.reserve()
         self.where[number] = (1, self.file.tell(), 0)
-        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
+        # Offsets as wide as the file needs; rows stored as differences from the row above
+        # (PNG "Up" predictor), which compresses the table to a few bytes a row.
+        width = max(2, (self.file.tell().bit_length() + 7) // 8)
+        rows = [bytes(1 + width) + b"\xff\xff"]
         for n in range(1, number + 1):
             kind, a, b = self.where.get(n, (0, 0, 0))
-            rows.append(struct.pack(">BIH", kind, a, b))
-        data = zlib.compress(b"".join(rows), 6)
+            rows.append(bytes([kind]) + a.to_bytes(width, "big") + b.to_bytes(2, "big"))
+        encoded, previous = [], bytes(len(rows[0]))
+        for row in rows:
+            encoded.append(
+                b"\x02" + bytes((x - y) & 0xFF for x, y in zip(row, previous, strict=True))
+            )
+            previous = row
+        data = zlib.compress(b"".join(encoded), 6)
         ident = b"<" + identifier.hex().encode() + b">"
         self.put_stream(
             number,
-            b"<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %d 0 R /Info %d 0 R /ID [ %s %s ] "
-            b"/Filter /FlateDecode /Length %d >>"
-            % (number + 1, root, info, ident, ident, len(data)),
+            b"<< /Type /XRef /Size %d /W [ 1 %d 2 ] /Root %d 0 R /Info %d 0 R /ID [ %s %s ] "
+            b"/Filter /FlateDecode /DecodeParms << /Columns %d /Predictor 12 >> /Length %d >>"
+            % (number + 1, width, root, info, ident, ident, 3 + width, len(data)),
             data,
         )
         self.file.write(b"startxref\n%d\n%%%%EOF\n" % self.where[number][1])
@@ -356,6 +364,7 @@ class Joiner:
         self.parent_tree: list[tuple[int, bytes]] = []
         self.next_key = 0
         self.dests: dict[bytes, bytes] = {}
+        """Raw bytes of each destination's name -> the destination, renumbered."""
         self.fields: list[bytes] = []
         self.form_resources: dict[str, dict[bytes, bytes]] = {"/Font": {}, "/ExtGState": {}}
         self.font_files: dict[bytes, int] = {}
@@ -368,11 +377,12 @@ class Joiner:
     def _write_footer_font(self) -> int:
         scratch = pikepdf.new()
         font = _footer_font().add_to(scratch)
-        numbers = self._number(scratch, [font, font.FontDescriptor, font.FontDescriptor.FontFile2])
-        self._write(scratch, numbers, [font, font.FontDescriptor, font.FontDescriptor.FontFile2])
+        objects = [font, font.FontDescriptor, font.FontDescriptor.FontFile2]
+        numbers = self._number(objects)
+        self._write(numbers, self._table(numbers), objects)
         return numbers[font.objgen]
 
-    def _number(self, part: pikepdf.Pdf, objects: Sequence[pikepdf.Object]) -> dict:
+    def _number(self, objects: Sequence[pikepdf.Object]) -> dict:
         numbers = {}
         for obj in objects:
             if _is_font_file(obj):
@@ -386,31 +396,48 @@ class Joiner:
         return numbers
 
     @staticmethod
-    def _renumber(data: bytes, numbers: dict[tuple[int, int], int]) -> bytes:
+    def _table(numbers: dict[tuple[int, int], int]) -> dict[bytes, bytes]:
+        """ "12 0" (a reference in the part) -> "345 0 R" (the same in the output)."""
+        return {b"%d %d" % objgen: b"%d 0 R" % number for objgen, number in numbers.items()}
+
+    @staticmethod
+    def _renumber(data: bytes, table: dict[bytes, bytes]) -> bytes:
         def replace(match: re.Match) -> bytes:
-            if match.group(1) is None:
+            reference = match.group(1)
+            if reference is None:
                 return match.group(0)
-            number = numbers.get((int(match.group(1)), int(match.group(2))))
             # A reference to something the joined document replaces (the part's catalog,
             # its outline ...) would dangle: it becomes null.
-            return b"%d 0 R" % number if number is not None else b"null"
+            return table.get(reference, b"null")
 
         return _TOKENS.sub(replace, data)
 
-    def _write(self, part: pikepdf.Pdf, numbers: dict, objects: Sequence[pikepdf.Object]) -> None:
-        written = set()
+    def _write(
+        self, numbers: dict, table: dict[bytes, bytes], objects: Sequence[pikepdf.Object]
+    ) -> None:
+        todo, written = [], set()
         for obj in objects:
             number = numbers[obj.objgen]
             if number in written or number in self.out.where:
                 continue  # a font file this output already has
             written.add(number)
+            todo.append((number, obj))
+        serial = []
+        for _, obj in todo:
+            if isinstance(obj, pikepdf.Stream):
+                obj.stream_dict.Length = len(obj.read_raw_bytes())
+                serial.append(obj.stream_dict.unparse())
+            else:
+                serial.append(obj.unparse(resolved=True))
+        # One pass over the whole part: unparsed PDF syntax never holds a NUL byte (qpdf
+        # escapes it inside strings), so NUL separates the objects.
+        bodies = self._renumber(b"\0".join(serial), table).split(b"\0")
+        for (number, obj), body in zip(todo, bodies, strict=True):
             if isinstance(obj, pikepdf.Stream):
                 raw = obj.read_raw_bytes()
-                obj.stream_dict.Length = len(raw)
                 self.digest.update(raw)
-                self.out.put_stream(number, self._renumber(obj.stream_dict.unparse(), numbers), raw)
+                self.out.put_stream(number, body, raw)
             else:
-                body = self._renumber(obj.unparse(resolved=True), numbers)
                 self.digest.update(body)
                 self.out.put(number, body)
 
@@ -499,34 +526,50 @@ class Joiner:
             )
         ]
         objects = [obj for obj in objects if obj.objgen not in placeholders]
-        numbers = self._number(part, objects) | placeholders
-        self._write(part, numbers, objects)
+        numbers = self._number(objects) | placeholders
+        table = self._table(numbers)
+        self._write(numbers, table, objects)
 
         pages += [numbers[page.obj.objgen] for page in part.pages]
         (self.struct_front if front else self.struct_body).append(numbers[top.objgen])
+
+        def unparse(value: pikepdf.Object) -> bytes:
+            return value.unparse() if value.is_indirect else value.unparse(resolved=True)
+
+        # What the document as a whole keeps of the part, renumbered in one pass.
+        keys: list[tuple[str, object]] = []
+        serial: list[bytes] = []
         pairs = _flat_pairs(tree.get("/ParentTree", Dictionary()), "/Nums")
+        numbers_seen = [int(pairs[index]) for index in range(0, len(pairs), 2)]
         for index in range(0, len(pairs), 2):
-            key = int(pairs[index]) + self.next_key
-            value = pairs[index + 1]
-            serial = value.unparse() if value.is_indirect else value.unparse(resolved=True)
-            self.parent_tree.append((key, self._renumber(serial, numbers)))
-        keys = [int(pairs[index]) for index in range(0, len(pairs), 2)]
-        self.next_key += max(keys, default=-1) + 1
+            keys.append(("parent", int(pairs[index]) + self.next_key))
+            serial.append(unparse(pairs[index + 1]))
+        self.next_key += max(numbers_seen, default=-1) + 1
         if names is not None and "/Dests" in names:
             pairs = _flat_pairs(names.Dests, "/Names")
             for index in range(0, len(pairs), 2):
-                value = pairs[index + 1]
-                serial = value.unparse() if value.is_indirect else value.unparse(resolved=True)
-                self.dests.setdefault(pairs[index].unparse(), self._renumber(serial, numbers))
+                keys.append(("dest", bytes(pairs[index])))
+                serial.append(unparse(pairs[index + 1]))
         form = root.get("/AcroForm")
         if form is not None:
             for field in form.get("/Fields", ()):
-                self.fields.append(self._renumber(field.unparse(), numbers))
+                keys.append(("field", None))
+                serial.append(field.unparse())
             resources = form.get("/DR", Dictionary())
-            for kind, known in self.form_resources.items():
+            for kind in self.form_resources:
                 for name, value in resources.get(kind, Dictionary()).items():
-                    serial = value.unparse() if value.is_indirect else value.unparse(resolved=True)
-                    known.setdefault(Name(name).unparse(), self._renumber(serial, numbers))
+                    keys.append((kind, Name(name).unparse()))
+                    serial.append(unparse(value))
+        values = self._renumber(b"\0".join(serial), table).split(b"\0") if serial else []
+        for (kind, key), value in zip(keys, values, strict=True):
+            if kind == "parent":
+                self.parent_tree.append((key, value))
+            elif kind == "dest":
+                self.dests.setdefault(key, value)
+            elif kind == "field":
+                self.fields.append(value)
+            else:
+                self.form_resources[kind].setdefault(key, value)
         return info
 
     def append(self, source: Path | bytes) -> PartInfo:
@@ -592,6 +635,17 @@ class Joiner:
             return b"null", b"null", 0
         return b"%d 0 R" % numbers[0], b"%d 0 R" % numbers[-1], total
 
+    def _page_labels(self) -> bytes:
+        """The cover, the contents in roman numerals from ii, then 1, 2, 3 ..."""
+        front = len(self.front_pages)
+        labels = {0: b"<< /S /D /St 1 >>"}
+        if front:
+            labels[0] = b"<< /P (Cover) >>"
+            if front > 1:
+                labels[1] = b"<< /S /r /St 2 >>"
+            labels[front] = b"<< /S /D /St 1 >>"
+        return b" ".join(b"%d %s" % item for item in sorted(labels.items()))
+
     def finish(self, outline: Sequence[OutlineEntry]) -> Path:
         """Write the document's own objects and the cross-reference table; returns the path."""
         out = self.out
@@ -625,7 +679,8 @@ class Joiner:
             tree_root,
         )
         # Named destinations: a two-level name tree, so viewers need not read one huge array.
-        names = sorted(self.dests.items())
+        # Name trees are sorted by the bytes of their keys.
+        names = [(String(key).unparse(), value) for key, value in sorted(self.dests.items())]
         leaves = []
         for start in range(0, len(names), 256):
             chunk = names[start : start + 256]
@@ -660,8 +715,7 @@ class Joiner:
             b"/Names": b"<< /Dests %d 0 R >>" % dests,
             b"/Outlines": b"%d 0 R" % outlines,
             b"/PageMode": b"/UseOutlines",
-            b"/PageLabels": b"<< /Nums [ 0 << /P (Cover) >> 1 << /S /r /St 2 >> "
-            b"%d << /S /D /St 1 >> ] >>" % len(self.front_pages),
+            b"/PageLabels": b"<< /Nums [ " + self._page_labels() + b" ] >>",
         }
         if metadata is not None:
             number = out.reserve()
