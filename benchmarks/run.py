@@ -238,7 +238,7 @@ def export_plain(project: Path, target: Path, with_pdf_plugin: bool) -> Path:
     """The same generated pages as a plain MkDocs + Material project (no hooks)."""
     sys.path.insert(0, str(ROOT))
     import build_scripts
-    from build_scripts import render_site
+    from build_scripts import render_site, templating
 
     site = build_scripts.build(build_scripts.Project.from_root(project))
     docs = target / "docs"
@@ -246,7 +246,7 @@ def export_plain(project: Path, target: Path, with_pdf_plugin: bool) -> Path:
     for page in render_site.render(site, project / "templates"):
         path = docs / page.src_uri
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.markdown, encoding="utf-8")
+        path.write_text(templating.fill_deferred(page.markdown), encoding="utf-8")
     plugins = "  - search\n" + (
         "  - to-pdf:\n      cover_title: Bench\n" if with_pdf_plugin else ""
     )

@@ -25,7 +25,7 @@ except ModuleNotFoundError:  # not installed: MkDocs only puts this file's folde
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import build_scripts
 
-from build_scripts import csp, output, render_pack, render_pdf, render_site
+from build_scripts import csp, output, render_pack, render_pdf, render_site, templating
 from build_scripts.settings import parse_settings
 
 log = logging.getLogger("mkdocs.plugins.followup")
@@ -73,7 +73,7 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 
 def on_post_page(html: str, page: Page, config: MkDocsConfig) -> str:
-    return csp.add_policy(html)
+    return csp.add_policy(templating.fill_deferred(html))
 
 
 def on_post_template(html: str, template_name: str, config: MkDocsConfig) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import functools
 import io
 import json
 import zipfile
@@ -37,12 +38,21 @@ def as_text(template: TemplateView) -> str:
 
 def as_eml(template: TemplateView, edition: dt.date) -> bytes:
     """A template as an unsent RFC 5322 draft in UTF-8 (blanks shown as [Label])."""
+    return _eml(
+        blanks_text(template.subject_segments), blanks_text(template.body_segments), edition
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _eml(subject: str, body: str, edition: dt.date) -> bytes:
+    # Kept between builds of one process: under `mkdocs serve` an edit changes a few drafts,
+    # and Python's email package is a tenth of a rebuild.
     message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = f"[Your name] <{DRAFT_SENDER}>"
     message["Date"] = format_datetime(dt.datetime.combine(edition, dt.time(9), dt.UTC))
-    message["Subject"] = blanks_text(template.subject_segments)
+    message["Subject"] = subject
     message["X-Unsent"] = "1"
-    message.set_content(blanks_text(template.body_segments) + "\n", cte="quoted-printable")
+    message.set_content(body + "\n", cte="quoted-printable")
     return message.as_bytes()
 
 

@@ -5,6 +5,7 @@ Scenario text is only ever passed to our templates as data; it is never compiled
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import string
@@ -93,7 +94,26 @@ def json_data(value: object, element_id: str) -> Markup:
     if not re.fullmatch(r"[a-z][a-z0-9-]*", element_id):
         raise ValueError(f"bad element id {element_id!r}")
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return Markup('<div id="{}" hidden data-fu-json="{}"></div>').format(element_id, text)
+    attribute = str(Markup("{}").format(text))
+    token = hashlib.sha256(attribute.encode()).hexdigest()
+    _DEFERRED[token] = attribute
+    # The attribute is long and full of entities: Markdown's raw HTML parser and the search
+    # index would read it on every build. A token stands in until the page is written.
+    return Markup('<div id="{}" hidden data-fu-json="{}{}{}"></div>').format(
+        element_id, DEFERRED_OPEN, token, DEFERRED_CLOSE
+    )
+
+
+DEFERRED_OPEN, DEFERRED_CLOSE = "@@fu-json:", "@@"
+_DEFERRED: dict[str, str] = {}
+_DEFERRED_TOKEN = re.compile(
+    re.escape(DEFERRED_OPEN) + r"([0-9a-f]{64})" + re.escape(DEFERRED_CLOSE)
+)
+
+
+def fill_deferred(html: str) -> str:
+    """Put back the JSON that `json_data` deferred (already HTML-escaped)."""
+    return _DEFERRED_TOKEN.sub(lambda m: _DEFERRED.get(m.group(1), m.group(0)), html)
 
 
 def code_block(text: object, language: str = "") -> Markup:
