@@ -369,19 +369,23 @@ def main() -> int:
         help="skip mkdocs-to-pdf above this N (it took over 13 minutes at N=1000)",
     )
     args = parser.parse_args()
-    results = {}
+    results: dict[int, dict] = {}
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="followup-bench-") as work:
         for n in args.sizes:
             results[n] = run_size(n, Path(work), args.plugin_max)
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    report = f"Benchmark of {dt.date.today().isoformat()} on {machine}\n\n{table(results)}\n"
+            # Written after each size, so that a long run that stops keeps what it measured.
+            report = (
+                f"Benchmark of {dt.date.today().isoformat()} on {machine}\n\n{table(results)}\n"
+            )
+            (out / "latest.md").write_text(report, encoding="utf-8")
+            (out / "latest.json").write_text(
+                json.dumps({"machine": machine, "results": results}, indent=2) + "\n",
+                encoding="utf-8",
+            )
     print(report)
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.md").write_text(report, encoding="utf-8")
-    (out / "latest.json").write_text(
-        json.dumps({"machine": machine, "results": results}, indent=2) + "\n", encoding="utf-8"
-    )
     return 0
 
 

@@ -146,6 +146,20 @@ class Site:
     scenarios: tuple[ScenarioView, ...]
     categories: tuple[CategoryView, ...]
 
+    @property
+    def regional_timing(self) -> tuple[tuple[RegionView, ScenarioView], ...]:
+        """Every regional note that gives a timing, by region (in REGION_NAMES order), then by
+        scenario in display order: the timing table's "by country" section."""
+        order = list(REGION_NAMES)
+        rows = [
+            (region, scenario)
+            for category in self.categories
+            for scenario in category.scenarios
+            for region in scenario.regions
+            if region.timing
+        ]
+        return tuple(sorted(rows, key=lambda row: order.index(row[0].region)))
+
 
 def split_segments(text: str, labels: dict[str, str]) -> tuple[Segment, ...]:
     """Split template text into literal runs and placeholders."""

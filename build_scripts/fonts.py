@@ -31,6 +31,8 @@ CODEPOINTS = frozenset(
         0x2192,  # rightwards arrow
         0x2212,  # minus
         0x2713,  # check mark
+        0x25AA,  # small black square, and
+        0x25E6,  # white bullet: list markers of nested lists
     ]
 )
 """What the shipped fonts cover; a PDF whose text stays inside it embeds them whole."""

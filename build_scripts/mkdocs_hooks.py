@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 try:
@@ -25,7 +25,7 @@ except ModuleNotFoundError:  # not installed: MkDocs only puts this file's folde
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import build_scripts
 
-from build_scripts import csp, output, render_pack, render_pdf, render_site, templating
+from build_scripts import chooser, csp, output, render_pack, render_pdf, render_site, templating
 from build_scripts.settings import parse_settings
 
 log = logging.getLogger("mkdocs.plugins.followup")
@@ -113,6 +113,14 @@ def _generate(files: Files, config: MkDocsConfig) -> Files:
         # While serving, show the problems instead of stopping the server.
         log.warning("Invalid scenario files:\n%s", report)
         _add_problem_pages(files, config, result)
+    known = {s.id for s in result.site.scenarios} | set(project.settings.hide)
+    path, chooser_errors = chooser.load(project.root, known)
+    if chooser_errors:
+        report = build_scripts.ScenarioErrors(chooser_errors).report()
+        if not _state["serve"]:
+            raise PluginError(f"Invalid {chooser.CHOOSER_FILE}:\n{report}")
+        log.warning("Invalid %s:\n%s", chooser.CHOOSER_FILE, report)
+    _state["chooser"] = chooser.steps(path, {s.id: s.title for s in result.site.scenarios})
     _insert_scenarios_into_nav(config, result.site)
     downloads = _add_downloads(files, config, project, result.site)
     _state.update(site=result.site, downloads=downloads)
@@ -126,6 +134,8 @@ def _generate(files: Files, config: MkDocsConfig) -> Files:
         generated = File.generated(config, page.src_uri, content=page.markdown)
         if page.scenario is not None:
             generated.edit_uri = Path(page.scenario.source_file).relative_to("content").as_posix()
+            if len(result.site.scenarios) > NAV_LIMIT:
+                generated.inclusion = InclusionLevel.NOT_IN_NAV
         files.append(generated)
     return files
 
@@ -210,6 +220,7 @@ def _add_downloads(
                 asset_dirs=[project.root / "content" / "assets"],
                 extensions=config.markdown_extensions,
                 extension_configs=config.mdx_configs,
+                chooser_path=_state.get("chooser", []),
             )
         except render_pdf.PdfError as exc:
             if not _state["serve"]:
@@ -261,11 +272,20 @@ def _add_problem_pages(
         files.append(File.generated(config, f"scenarios/{scenario_id}.md", content=markdown))
 
 
+NAV_LIMIT = 60
+"""Above this many scenarios, scenario pages are reached from the scenario index, not the
+navigation: every page renders its navigation, so listing them all makes the site build grow
+with the square of their number (and a menu of hundreds helps nobody)."""
+
+
 def _insert_scenarios_into_nav(config: MkDocsConfig, site: build_scripts.Site) -> None:
-    """Put every scenario, by category, into the nav section that holds `scenarios/index.md`."""
+    """Put every scenario, by category, into the nav section that holds `scenarios/index.md`
+    (only the index when there are more than NAV_LIMIT)."""
     sections = [
         {category.title: [s.src_uri for s in category.scenarios]} for category in site.categories
     ]
+    if len(site.scenarios) > NAV_LIMIT:
+        sections = []
     if config.nav is None:
         return
     for i, item in enumerate(config.nav):
@@ -292,4 +312,5 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         _project(config).templates_dir,
         page.file.src_uri,
         _state.get("downloads", render_site.NO_DOWNLOADS),
+        _state.get("chooser", []),
     )

@@ -33,7 +33,7 @@ from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from . import pdf_join
+from . import chooser, pdf_join
 from .expand import ScenarioView, Site
 from .fonts import CODEPOINTS
 from .render_site import DOWNLOADS_MARKER, GUIDE_PDF, SCENARIO_LIST_MARKER, scenario_pdf_path
@@ -172,6 +172,7 @@ def convert_chapters(
     extensions: Sequence[str | Extension],
     extension_configs: dict[str, dict],
     scenario_list_html: Markup,
+    chooser_path: Sequence[chooser.Step] = (),
 ) -> list[Chapter]:
     """Hand-written pages to print HTML, with links retargeted inside the PDF."""
     targets = {"scenarios/index.md": "part-scenarios"}
@@ -194,6 +195,9 @@ def convert_chapters(
         body = body.replace(DOWNLOADS_MARKER, "").replace(
             SCENARIO_LIST_MARKER, "\n\n" + scenario_list_html + "\n\n"
         )
+        if chooser.CHOOSER_MARKER in body:
+            flow = chooser.to_markdown(list(chooser_path), "scenarios/")
+            body = body.replace(chooser.CHOOSER_MARKER, flow)
         configs = {name: dict(options) for name, options in extension_configs.items()}
         toc = configs.setdefault("toc", {})
         toc["slugify"] = lambda value, separator, _cid=cid: f"{_cid}-{slugify(value, separator)}"
@@ -729,6 +733,7 @@ def render_all(
     asset_dirs: Sequence[Path],
     extensions: Sequence[str | Extension] = (),
     extension_configs: dict[str, dict] | None = None,
+    chooser_path: Sequence[chooser.Step] = (),
 ) -> dict[str, Path]:
     """The files of the guide and of every scenario's PDF, keyed by their path in the site.
 
@@ -744,7 +749,9 @@ def render_all(
     if not any(entry.kind == "scenarios" for entry in entries):
         entries = [*entries, GuideEntry("scenarios", "Scenarios")]
     scenario_list = _scenario_list(site)
-    chapters = convert_chapters(site, entries, extensions, extension_configs or {}, scenario_list)
+    chapters = convert_chapters(
+        site, entries, extensions, extension_configs or {}, scenario_list, chooser_path
+    )
     ordered = [s for category in site.categories for s in category.scenarios]
     # Chapter HTML is cheap to make and is its own cache key; a scenario's HTML is made only
     # when it is not in the cache, keyed by its view (a frozen dataclass: its repr describes

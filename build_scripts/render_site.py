@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
-from . import reference
+from . import chooser, reference
 from .expand import ScenarioView, Site
 from .render_pack import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, scenario_json, template_file
 from .schema import ANCHOR_INPUT_LABELS
@@ -171,8 +171,14 @@ def fill_markers(
     templates_dir: Path,
     page_src_uri: str,
     downloads: Downloads = NO_DOWNLOADS,
+    chooser_path: Sequence[chooser.Step] = (),
 ) -> str:
     """Replace the generated-content markers of a hand-written page."""
+    if chooser.CHOOSER_MARKER in markdown:
+        base = "../" * page_src_uri.count("/") + "scenarios/"
+        markdown = markdown.replace(
+            chooser.CHOOSER_MARKER, chooser.to_markdown(list(chooser_path), base)
+        )
     if SCENARIO_LIST_MARKER in markdown:
         base = "../" * page_src_uri.count("/") + "scenarios/"
         markdown = markdown.replace(SCENARIO_LIST_MARKER, scenario_list(site, templates_dir, base))

@@ -167,7 +167,8 @@ def test_each_scenario_has_its_own_short_pdf(built: Path, site_model) -> None:
 def test_site_links_to_both_pdfs_with_their_size(built: Path, site_model) -> None:
     home = (built / "index.html").read_text()
     assert re.search(
-        r'href="downloads/follow-up-guide.pdf">Download the printable guide \(PDF, \d+ KB\)', home
+        r'href="downloads/follow-up-guide.pdf">Download the printable guide \(PDF, [\d.]+ [KM]B\)',
+        home,
     )
     for scenario in site_model.scenarios:
         page = (built / "scenarios" / scenario.id / "index.html").read_text()

@@ -1,0 +1,100 @@
+"""The "which scenario am I in?" decision path (content/chooser.yml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import ROOT, build_site, copy_project, followup, parse_html
+
+from build_scripts import chooser
+
+
+def write(root: Path, text: str) -> None:
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / chooser.CHOOSER_FILE).write_text(text, encoding="utf-8")
+
+
+def test_the_built_in_path_reaches_every_scenario() -> None:
+    ids = {p.stem for p in (ROOT / "content" / "scenarios").glob("*.yml")}
+    path, errors = chooser.load(ROOT, ids)
+    assert errors == []
+    steps = chooser.steps(path, {i: i for i in ids})
+    assert {step.scenario_id for step in steps if step.scenario_id} == ids
+
+
+def test_hidden_scenarios_and_empty_questions_are_left_out(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "question: Where are you?\n"
+        "answers:\n"
+        "  - answer: Waiting\n"
+        "    next:\n"
+        "      question: Was a date given?\n"
+        "      answers:\n"
+        "        - {answer: 'Yes', scenario: passed-deadline}\n"
+        "  - {answer: Rejected, scenario: after-rejection}\n",
+    )
+    path, errors = chooser.load(tmp_path, {"passed-deadline", "after-rejection"})
+    assert errors == []
+    shown = chooser.steps(path, {"after-rejection": "Replying to a rejection"})
+    assert [(s.depth, s.text, s.scenario_id) for s in shown] == [
+        (0, "Where are you?", ""),
+        (1, "Rejected", "after-rejection"),
+    ]
+    markdown = chooser.to_markdown(shown, "scenarios/")
+    assert "- Rejected: [Replying to a rejection](scenarios/after-rejection.md)" in markdown
+
+
+def test_mistakes_name_the_file_line_and_problem(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "question: Where are you?\n"
+        "answers:\n"
+        "  - answer: Rejected\n"
+        "    scenario: after-rejectoin\n"
+        "  - answer: Both\n"
+        "    scenario: after-rejection\n"
+        "    next: {question: Why?, answers: [{answer: x, scenario: after-rejection}]}\n"
+        "  - answr: typo\n",
+    )
+    _, errors = chooser.load(tmp_path, {"after-rejection"})
+    lines = [str(e) for e in errors]
+    assert any(
+        line.startswith("content/chooser.yml:8:") and "unknown key 'answr'" in line
+        for line in lines
+    ), lines
+    assert any("not both or neither" in line for line in lines), lines
+    # No file: no chooser, and no problem.
+    assert chooser.load(tmp_path / "elsewhere", {"after-rejection"}) == (None, [])
+    write(
+        tmp_path,
+        "question: Where?\nanswers:\n  - {answer: Turned down, scenario: after-rejectoin}\n",
+    )
+    _, errors = chooser.load(tmp_path, {"after-rejection"})
+    assert [str(e) for e in errors] == [
+        "content/chooser.yml:3:37: answers[0].scenario: no scenario has the id "
+        "'after-rejectoin'; did you mean 'after-rejection'?"
+    ]
+
+
+def test_the_home_page_shows_the_path_without_javascript(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FOLLOWUP_PDF", "off")
+    site = tmp_path / "site"
+    build_site(ROOT, site)
+    page = parse_html((site / "index.html").read_text(encoding="utf-8"))
+    links = [attrs.get("href") for tag, attrs in page.elements if tag == "a"]
+    assert "scenarios/passed-deadline/" in links
+    assert "Did they tell you when they would decide?" in " ".join(page.text)
+
+
+def test_a_broken_chooser_stops_the_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    text = (project / chooser.CHOOSER_FILE).read_text(encoding="utf-8")
+    (project / chooser.CHOOSER_FILE).write_text(
+        text.replace("scenario: references", "scenario: referencse"), encoding="utf-8"
+    )
+    done = followup(project, "build", "--quiet")
+    assert done.returncode == 1
+    assert "content/chooser.yml:" in done.stderr
+    assert "did you mean 'references'?" in done.stderr
+    assert "Traceback" not in done.stderr
