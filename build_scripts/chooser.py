@@ -54,15 +54,19 @@ class Step:
     scenario_title: str = ""
 
 
-def load(project_root: Path, known_ids: set[str]) -> tuple[Question | None, list[ScenarioError]]:
-    """The decision path, or None when the project has no chooser file."""
+def load(
+    project_root: Path, known_ids: set[str]
+) -> tuple[Question | None, list[ScenarioError], list[ScenarioError]]:
+    """The decision path (None when the project has no chooser file), its errors, and notes
+    on answers that name no known scenario: those are left out (a fork may delete built-in
+    scenarios without editing this file), and the notes say where, with a did-you-mean."""
     path = project_root / CHOOSER_FILE
     if not path.is_file():
-        return None, []
+        return None, [], []
     try:
         raw = load_text(path.read_bytes(), CHOOSER_FILE)
     except ScenarioErrors as exc:
-        return None, list(exc.errors)
+        return None, list(exc.errors), []
     try:
         question = Question.model_validate(raw.data)
     except ValidationError as exc:
@@ -75,25 +79,26 @@ def load(project_root: Path, known_ids: set[str]) -> tuple[Question | None, list
                 errors.append(raw.error(loc, message, prefer_key=True))
             else:
                 errors.append(raw.error(loc, error["msg"].removeprefix("Value error, ")))
-        return None, errors
-    errors = []
+        return None, errors, []
+    notes = []
 
     def check(node: Question, loc: tuple) -> None:
         for index, answer in enumerate(node.answers):
             here = (*loc, "answers", index)
             if answer.scenario is not None and answer.scenario not in known_ids:
-                errors.append(
+                notes.append(
                     raw.error(
                         (*here, "scenario"),
                         f"no scenario has the id '{answer.scenario}'"
-                        + did_you_mean(answer.scenario, known_ids),
+                        + did_you_mean(answer.scenario, known_ids)
+                        + " (left out)",
                     )
                 )
             if answer.next is not None:
                 check(answer.next, (*here, "next"))
 
     check(question, ())
-    return (None if errors else question), errors
+    return question, [], notes
 
 
 def steps(question: Question | None, titles: dict[str, str]) -> list[Step]:

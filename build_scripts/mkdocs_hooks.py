@@ -114,7 +114,9 @@ def _generate(files: Files, config: MkDocsConfig) -> Files:
         log.warning("Invalid scenario files:\n%s", report)
         _add_problem_pages(files, config, result)
     known = {s.id for s in result.site.scenarios} | set(project.settings.hide)
-    path, chooser_errors = chooser.load(project.root, known)
+    path, chooser_errors, chooser_notes = chooser.load(project.root, known)
+    for note in chooser_notes:
+        log.info("%s", note)
     if chooser_errors:
         report = build_scripts.ScenarioErrors(chooser_errors).report()
         if not _state["serve"]:

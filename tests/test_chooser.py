@@ -16,8 +16,8 @@ def write(root: Path, text: str) -> None:
 
 def test_the_built_in_path_reaches_every_scenario() -> None:
     ids = {p.stem for p in (ROOT / "content" / "scenarios").glob("*.yml")}
-    path, errors = chooser.load(ROOT, ids)
-    assert errors == []
+    path, errors, notes = chooser.load(ROOT, ids)
+    assert errors == notes == []
     steps = chooser.steps(path, {i: i for i in ids})
     assert {step.scenario_id for step in steps if step.scenario_id} == ids
 
@@ -34,7 +34,7 @@ def test_hidden_scenarios_and_empty_questions_are_left_out(tmp_path: Path) -> No
         "        - {answer: 'Yes', scenario: passed-deadline}\n"
         "  - {answer: Rejected, scenario: after-rejection}\n",
     )
-    path, errors = chooser.load(tmp_path, {"passed-deadline", "after-rejection"})
+    path, errors, _ = chooser.load(tmp_path, {"passed-deadline", "after-rejection"})
     assert errors == []
     shown = chooser.steps(path, {"after-rejection": "Replying to a rejection"})
     assert [(s.depth, s.text, s.scenario_id) for s in shown] == [
@@ -57,7 +57,7 @@ def test_mistakes_name_the_file_line_and_problem(tmp_path: Path) -> None:
         "    next: {question: Why?, answers: [{answer: x, scenario: after-rejection}]}\n"
         "  - answr: typo\n",
     )
-    _, errors = chooser.load(tmp_path, {"after-rejection"})
+    _, errors, _ = chooser.load(tmp_path, {"after-rejection"})
     lines = [str(e) for e in errors]
     assert any(
         line.startswith("content/chooser.yml:8:") and "unknown key 'answr'" in line
@@ -65,16 +65,18 @@ def test_mistakes_name_the_file_line_and_problem(tmp_path: Path) -> None:
     ), lines
     assert any("not both or neither" in line for line in lines), lines
     # No file: no chooser, and no problem.
-    assert chooser.load(tmp_path / "elsewhere", {"after-rejection"}) == (None, [])
+    assert chooser.load(tmp_path / "elsewhere", {"after-rejection"}) == (None, [], [])
     write(
         tmp_path,
         "question: Where?\nanswers:\n  - {answer: Turned down, scenario: after-rejectoin}\n",
     )
-    _, errors = chooser.load(tmp_path, {"after-rejection"})
-    assert [str(e) for e in errors] == [
+    path, errors, notes = chooser.load(tmp_path, {"after-rejection"})
+    assert errors == []
+    assert [str(e) for e in notes] == [
         "content/chooser.yml:3:37: answers[0].scenario: no scenario has the id "
-        "'after-rejectoin'; did you mean 'after-rejection'?"
+        "'after-rejectoin'; did you mean 'after-rejection'? (left out)"
     ]
+    assert chooser.steps(path, {"after-rejection": "Replying"}) == []
 
 
 def test_the_home_page_shows_the_path_without_javascript(tmp_path: Path, monkeypatch) -> None:
@@ -87,14 +89,31 @@ def test_the_home_page_shows_the_path_without_javascript(tmp_path: Path, monkeyp
     assert "Did they tell you when they would decide?" in " ".join(page.text)
 
 
-def test_a_broken_chooser_stops_the_build(tmp_path: Path) -> None:
+def test_a_broken_chooser_stops_the_build_and_a_missing_scenario_is_left_out(
+    tmp_path: Path,
+) -> None:
     project = copy_project(tmp_path / "project")
-    text = (project / chooser.CHOOSER_FILE).read_text(encoding="utf-8")
-    (project / chooser.CHOOSER_FILE).write_text(
-        text.replace("scenario: references", "scenario: referencse"), encoding="utf-8"
-    )
+    path = project / chooser.CHOOSER_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - answer: They asked", "  - answr: They asked"), "utf-8")
     done = followup(project, "build", "--quiet")
     assert done.returncode == 1
     assert "content/chooser.yml:" in done.stderr
-    assert "did you mean 'references'?" in done.stderr
+    assert "unknown key 'answr'; did you mean 'answer'?" in done.stderr
     assert "Traceback" not in done.stderr
+    # An answer naming a scenario the project does not have (a fork deleted it, say) is
+    # left out, and the build says so.
+    path.write_text(
+        text + "  - answer: I was invited to lunch with the team\n    scenario: team-lunch\n",
+        "utf-8",
+    )
+    done = followup(project, "build")
+    assert done.returncode == 0, done.stderr
+    line = len(text.splitlines()) + 2
+    assert (
+        f"content/chooser.yml:{line}:15: answers[6].scenario: no scenario has the id "
+        "'team-lunch' (left out)"
+    ) in done.stderr
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "They asked for my references" in home
+    assert "lunch with the team" not in home
