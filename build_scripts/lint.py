@@ -7,6 +7,8 @@ that run backwards, timings without sources. `followup check` runs both.
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +41,10 @@ class Rule:
     summary: str
 
 
+NEAR_DUPLICATE = 0.7
+"""Share of words two templates may have in common (in order) before FU110 calls them copies."""
+
+
 RULES: tuple[Rule, ...] = (
     Rule("FU101", "subject-phone", "warning", f"subject longer than phones show ({PHONE_SUBJECT})"),
     Rule(
@@ -54,6 +60,12 @@ RULES: tuple[Rule, ...] = (
     Rule("FU107", "timeline-backwards", "warning", "a step comes before the step above it"),
     Rule("FU108", "timing-unsourced", "warning", "a timeline step without sources"),
     Rule("FU109", "todo-left", "error", "a TODO from the scaffold is still there"),
+    Rule(
+        "FU110",
+        "near-duplicate",
+        "warning",
+        f"two templates of a scenario share most of their wording ({NEAR_DUPLICATE:.0%} or more)",
+    ),
 )
 RULES_BY_KEY = {key: rule for rule in RULES for key in (rule.code, rule.name)}
 
@@ -156,6 +168,20 @@ def _bodies(ctx: _Context) -> None:
                 ("templates", i, "body"),
                 f"body is {words} words with the example values; this scenario asks for "
                 f"{low}-{high} (change body_words if the situation needs it)",
+            )
+
+
+def _near_duplicates(ctx: _Context) -> None:
+    bodies = [template.body.lower().split() for template in ctx.scenario.templates]
+    for i, j in itertools.combinations(range(len(bodies)), 2):
+        matcher = difflib.SequenceMatcher(None, bodies[i], bodies[j], autojunk=False)
+        if matcher.ratio() >= NEAR_DUPLICATE:
+            ctx.add(
+                "FU110",
+                ("templates", j, "body"),
+                f"reads much like template '{ctx.scenario.templates[i].id}' "
+                f"({matcher.ratio():.0%} of the wording in common): make it say something "
+                "different, or keep one",
             )
 
 
@@ -299,6 +325,7 @@ def lint(
         _check_lint_settings(ctx)
         _subjects(ctx)
         _bodies(ctx)
+        _near_duplicates(ctx)
         _unused_placeholders(ctx)
         _avoid_phrases(ctx)
         _spelling(ctx, words)

@@ -266,3 +266,24 @@ def test_new_refuses_bad_ids_and_existing_files(project: Path) -> None:
     assert "not overwriting" in existing.stderr
     before = (project / "content" / "scenarios" / "post-interview.yml").read_text()
     assert before == (ROOT / "content" / "scenarios" / "post-interview.yml").read_text()
+
+
+def test_a_second_template_that_copies_the_first_is_flagged() -> None:
+    body = GOOD[GOOD.index("    body: |") : GOOD.index("tips:")]
+    copy = (
+        "  - id: again\n    title: Again\n    purpose: A copy.\n    subject: Thanks again, {name}\n"
+        + body.replace("very interested", "keen")
+    )
+    found = findings_for(GOOD.replace("tips:", copy + "tips:"))
+    assert any(
+        "templates[1].body: warning FU110 near-duplicate" in f and "'note'" in f for f in found
+    ), found
+    # A template that says something else is fine.
+    other = (
+        "  - id: other\n    title: Other\n    purpose: Different.\n"
+        "    subject: A question, {name}\n"
+        "    body: |\n      Dear {name},\n\n      Could you tell me when you expect to decide? I am"
+        " still keen, and I have a reference ready should the panel want one before then. The"
+        " project you described sounds like a good place to start.\n\n      Best,\n      Sam\n"
+    )
+    assert "FU110" not in codes(findings_for(GOOD.replace("tips:", other + "tips:")))
