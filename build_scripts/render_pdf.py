@@ -661,14 +661,16 @@ def guide_structure(
     ordered: Sequence[ScenarioView],
     site: Site,
     infos: dict[str, pdf_join.PartInfo],
+    back: Sequence[Chapter] = (),
 ) -> tuple[list[ContentsEntry], list[pdf_join.OutlineEntry]]:
     """The contents (with page numbers) and the outline of the joined guide.
 
     Pages after the cover and contents count from 1, in the order of `chapters`, then
-    `ordered` (the scenarios)."""
+    `ordered` (the scenarios), then `back` (the reference list)."""
     starts: dict[str, int] = {}
     page = 1
-    for name in [c.id for c in chapters] + [f"sc-{s.id}" for s in ordered]:
+    names = [c.id for c in chapters] + [f"sc-{s.id}" for s in ordered] + [c.id for c in back]
+    for name in names:
         starts[name] = page
         page += infos[name].pages
     contents: list[ContentsEntry] = []
@@ -722,7 +724,37 @@ def guide_structure(
         outline.append(
             pdf_join.OutlineEntry(str(chapter.title), chapter.id, tuple(scenario_outline))
         )
+    for chapter in back:
+        number = _page_number(starts[chapter.id], infos[chapter.id], chapter.id)
+        contents.append(ContentsEntry("chapter", chapter.title, chapter.id, number))
+        outline.append(pdf_join.OutlineEntry(str(chapter.title), chapter.id))
     return contents, outline
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A source, once, with the scenarios that cite it."""
+
+    title: str
+    publisher: str
+    url: str
+    year: int | None
+    cited_by: tuple[ScenarioView, ...]
+
+
+def references(ordered: Sequence[ScenarioView]) -> list[Reference]:
+    """Every scenario's sources, one entry per address, by publisher then title."""
+    found: dict[str, tuple[object, list[ScenarioView]]] = {}
+    for scenario in ordered:
+        for source in scenario.sources:
+            entry = found.setdefault(source.url, (source, []))
+            if scenario not in entry[1]:
+                entry[1].append(scenario)
+    refs = [
+        Reference(src.title, src.publisher, src.url, src.year, tuple(cited))
+        for src, cited in found.values()
+    ]
+    return sorted(refs, key=lambda r: (r.publisher.casefold(), r.title.casefold(), r.url))
 
 
 def render_all(
@@ -780,7 +812,22 @@ def render_all(
         )
         for s in ordered
     ]
-    part_jobs = [*chapter_jobs, *scenario_jobs]
+    back: list[Chapter] = []
+    back_jobs: list[PdfJob] = []
+    refs = references(ordered)
+    if refs:
+        chapter = Chapter("ch-references", "References", Markup(""), "references")
+        html = _link_across_parts(
+            env.get_template("pdf/references.html.j2").render(
+                chapter=chapter, references=refs, **_context(site, options)
+            )
+        )
+        back.append(chapter)
+        back_jobs.append(
+            PdfJob(chapter.id, f"{GUIDE_PDF} (References)", html, lambda h=html: h,
+                   label="guide:ch-references")
+        )  # fmt: skip
+    part_jobs = [*chapter_jobs, *scenario_jobs, *back_jobs]
     guide_key = cache.key(
         "guide",
         repr(options),
@@ -804,15 +851,18 @@ def render_all(
             except PdfError:
                 pass
             concurrent.futures.wait(futures)
-            for future in [*futures[len(chapter_jobs) :], *futures[: len(chapter_jobs)]]:
+            first_scenario = len(chapter_jobs)
+            after = first_scenario + len(scenario_jobs)
+            scenario_futures = futures[first_scenario:after]
+            for future in [*scenario_futures, *futures[:first_scenario], *futures[after:]]:
                 if future.exception() is not None:
                     raise future.exception()
             outputs = {
                 scenario_pdf_path(s.id): future.result().own
-                for s, future in zip(ordered, futures[len(chapter_jobs) :], strict=True)
+                for s, future in zip(ordered, scenario_futures, strict=True)
             }
             if joiner is not None:
-                contents, outline = guide_structure(chapters, ordered, site, infos)
+                contents, outline = guide_structure(chapters, ordered, site, infos, back)
                 front_jobs = [
                     PdfJob(
                         f"front-{n}",

@@ -245,3 +245,20 @@ def test_characters_no_font_can_draw_are_named_with_a_fix(tmp_path: Path) -> Non
     assert message.startswith("x.pdf (from content/scenarios/jp.yml): no installed font has")
     assert "\ue000 \ue001" in message
     assert "fonts-noto-cjk" in message
+
+
+def test_the_guide_ends_with_every_source_once(built: Path, site_model) -> None:
+    reader = PdfReader(built / GUIDE_PDF)
+    outline = outline_titles(reader)
+    assert outline[-1][:2] == (0, "References")
+    first = outline[-1][2]
+    text = re.sub(
+        r"\s+",
+        "",
+        "".join(pdftotext(built / GUIDE_PDF, n) for n in range(first, len(reader.pages) + 1)),
+    )
+    urls = {source.url for s in site_model.scenarios for source in s.sources}
+    for url in urls:
+        assert text.count(re.sub(r"\s+", "", url)) >= 1, url
+    # One entry per address, each saying which scenarios cite it.
+    assert text.count("Citedin") == len(urls)
