@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -286,6 +288,11 @@ def scenario_files(scenarios_dir: Path) -> list[Path]:
     )
 
 
+_PARSED: dict[str, tuple[bytes, RawScenario]] = {}
+"""The last parse of each file by this process, with the hash of its content: under
+`mkdocs serve` a rebuild parses only the files that changed."""
+
+
 def load_dir(
     scenarios_dir: Path, project_root: Path, layer: int = 0
 ) -> tuple[list[RawScenario], list[ScenarioError]]:
@@ -305,9 +312,13 @@ def load_dir(
             )
             continue
         try:
-            raw = load_text(file.read_bytes(), display)
-            raw.layer = layer
-            loaded.append(raw)
+            data = file.read_bytes()
+            digest = hashlib.sha256(data).digest()
+            known = _PARSED.get(display)
+            if known is None or known[0] != digest:
+                known = _PARSED[display] = (digest, load_text(data, display))
+            # A copy: the parsed data is shared (nothing changes it), the layer is not.
+            loaded.append(dataclasses.replace(known[1], layer=layer))
         except ScenarioErrors as exc:
             errors.extend(exc.errors)
         except OSError as exc:
