@@ -410,7 +410,10 @@ class ContentsEntry:
     children: tuple[ContentsEntry, ...] = ()
 
 
-CONTENTS_CHUNK = 60
+REFERENCES_CHUNK = 150
+"""Sources per part of the reference list (a long list renders in parallel)."""
+
+CONTENTS_CHUNK = 30
 """Scenarios per part of the contents: long contents render in parallel."""
 
 
@@ -812,21 +815,28 @@ def render_all(
         )
         for s in ordered
     ]
+    # The reference list, in parts of REFERENCES_CHUNK entries that render in parallel.
     back: list[Chapter] = []
     back_jobs: list[PdfJob] = []
     refs = references(ordered)
-    if refs:
-        chapter = Chapter("ch-references", "References", Markup(""), "references")
+    chapter = Chapter("ch-references", "References", Markup(""), "references")
+    template = env.get_template("pdf/references.html.j2")
+    for start in range(0, len(refs), REFERENCES_CHUNK):
         html = _link_across_parts(
-            env.get_template("pdf/references.html.j2").render(
-                chapter=chapter, references=refs, **_context(site, options)
+            template.render(
+                chapter=chapter,
+                references=refs[start : start + REFERENCES_CHUNK],
+                start=start + 1,
+                **_context(site, options),
             )
         )
-        back.append(chapter)
+        name = chapter.id if start == 0 else f"{chapter.id}-{start}"
         back_jobs.append(
-            PdfJob(chapter.id, f"{GUIDE_PDF} (References)", html, lambda h=html: h,
+            PdfJob(name, f"{GUIDE_PDF} (References)", html, lambda h=html: h,
                    label="guide:ch-references")
         )  # fmt: skip
+    if back_jobs:
+        back.append(chapter)
     part_jobs = [*chapter_jobs, *scenario_jobs, *back_jobs]
     guide_key = cache.key(
         "guide",
@@ -837,7 +847,17 @@ def render_all(
     )
     guide = cache.get(guide_key)
     with _Renderer(pdf_dir, allowed, cache) as renderer:
-        futures = renderer.submit(part_jobs)
+        # The long documents (chapters, references) start first; the parts are joined in
+        # reading order.
+        early = [*chapter_jobs, *back_jobs]
+        by_name = dict(
+            zip(
+                [job.name for job in [*early, *scenario_jobs]],
+                renderer.submit([*early, *scenario_jobs]),
+                strict=True,
+            )
+        )
+        futures = [by_name[job.name] for job in part_jobs]
         _report_progress(futures)
         # Join the parts in order while later ones render; on a problem, stop and report the
         # first one (scenarios first: their messages name the scenario file).
