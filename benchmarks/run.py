@@ -21,6 +21,7 @@ import platform
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -193,8 +194,9 @@ def pdf_figures(pdf: Path) -> dict:
     return {"pdf_pages": pages, "pdf_mb": round(pdf.stat().st_size / 1e6, 2)}
 
 
-def serve_reload(project: Path, scenario: Path) -> float | None:
-    """Seconds from saving an edited scenario until `mkdocs serve` shows it."""
+def serve_reload(project: Path, scenario: Path, edits: int = 3) -> float | None:
+    """Seconds from saving an edited scenario until `mkdocs serve` shows it: the median of
+    `edits` successive edits in one server (a single edit varies by a tenth of a second)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -220,15 +222,20 @@ def serve_reload(project: Path, scenario: Path) -> float | None:
             if time.monotonic() > deadline:
                 return None
             time.sleep(0.2)
-        time.sleep(1)
         text = scenario.read_text()
-        start = time.monotonic()
-        scenario.write_text(text.replace("title: Scenario", "title: Edited scenario", 1))
-        while "Edited scenario" not in page():
-            if time.monotonic() - start > 600:
-                return None
-            time.sleep(0.05)
-        return round(time.monotonic() - start, 2)
+        times = []
+        for edit in range(1, edits + 1):
+            time.sleep(1)
+            marker = f"Edited {edit} scenario"
+            start = time.monotonic()
+            scenario.write_text(text.replace("title: Scenario", f"title: {marker}", 1))
+            while marker not in page():
+                if time.monotonic() - start > 600:
+                    return None
+                time.sleep(0.05)
+            times.append(time.monotonic() - start)
+        scenario.write_text(text)
+        return round(statistics.median(times), 2)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
