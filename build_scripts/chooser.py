@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, model_validator
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .load import load_text
 from .schema import Slug, _Model
+from .templating import md_escape
 
 CHOOSER_FILE = "content/chooser.yml"
 CHOOSER_MARKER = "<!-- followup:chooser -->"
@@ -126,8 +127,6 @@ def steps(question: Question | None, titles: dict[str, str]) -> list[Step]:
 
 def to_markdown(path: list[Step], base: str) -> str:
     """The path as nested Markdown lists; `base` is the relative path to `scenarios/`."""
-    from .templating import md_escape
-
     lines = []
     for index, step in enumerate(path):
         text = md_escape(step.text)

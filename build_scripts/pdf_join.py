@@ -1,24 +1,26 @@
 """Step 4c: join separately rendered PDF parts into one guide, and number pages.
 
 The guide is not laid out as one huge document: its cover and contents, each chapter and each
-scenario are rendered on their own (in parallel, cached, with bounded memory) and joined here
-with pikepdf. Joining keeps what a single document would have had:
+scenario are rendered on their own (in parallel, cached) and `Joiner` writes them into one file
+part by part, keeping only the guide's bookkeeping in memory. The joined guide keeps what a
+single document would have had:
 
-- page numbers: no part prints its own; they are stamped here, as pagination artifacts, once
-  the page count of every part is known ("Page 12 of 340"; the cover and contents count in
+- page numbers: no part prints its own; they are stamped as pagination artifacts once the
+  page count of every part is known ("Page 12 of 340"; the cover and contents count in
   roman numerals, as in a book, so the contents can be made last without moving any page);
-- links between parts: a part writes them as `followup-pdf:<anchor>` and they are turned into
-  named destinations here; every part's named destinations are merged;
+- links between parts: a part writes them as `followup-pdf:<anchor>` and they become named
+  destinations; every part's named destinations are merged;
 - the outline (bookmarks), built from the book's structure;
 - the tags (one structure tree with every part as a Part element), fillable form fields, and
-  the document's metadata, which come from the cover part;
+  the document's metadata, which come from the first chapter;
 - one copy of each font: parts embed the shipped fonts whole, so their bytes are identical.
 
-A scenario's own PDF is its part, with its own page numbers stamped.
+A scenario's own PDF is its part, with its own page numbers stamped (`standalone`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -80,11 +82,6 @@ def _part_info(pdf: pikepdf.Pdf) -> PartInfo:
         if isinstance(dest, Array) and len(dest) and dest[0].objgen in index:
             anchors[name] = index[dest[0].objgen]
     return PartInfo(len(pdf.pages), anchors)
-
-
-def part_info(data: bytes) -> PartInfo:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return _part_info(pdf)
 
 
 def roman(number: int) -> str:
@@ -152,25 +149,28 @@ class _FooterFont:
         )
 
 
-_FONT: _FooterFont | None = None
-
-
+@functools.cache
 def _footer_font() -> _FooterFont:
-    global _FONT
-    if _FONT is None:
-        _FONT = _FooterFont()
-    return _FONT
+    return _FooterFont()
 
 
-def _pdf_string(text: str) -> bytes:
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return b"(" + escaped.encode("latin-1") + b")"
+def _footer(label: str, page_width: float, font_name: bytes) -> bytes:
+    """Content that writes `label` centred at the foot of a page `page_width` wide."""
+    x = page_width / 2 - _footer_font().width(label, FOOTER_SIZE) / 2
+    y = FOOTER_BASELINE_MM * 72 / 25.4
+    return b"%g g BT %s %g Tf %.2f %.2f Td %s Tj ET\n" % (
+        FOOTER_GREY,
+        font_name,
+        FOOTER_SIZE,
+        x,
+        y,
+        String(label).unparse(),
+    )
 
 
 def stamp_page_numbers(pdf: pikepdf.Pdf, labels: Sequence[str | None]) -> None:
     """Write `labels[i]` centred at the foot of page i (None: nothing), as an artifact."""
-    font = _footer_font()
-    font_object = font.add_to(pdf)
+    font_object = _footer_font().add_to(pdf)
     # WeasyPrint's content leaves a flipped coordinate system in place: wrap it.
     opening = pikepdf.Stream(pdf, b"q\n")
     for page, label in zip(pdf.pages, labels, strict=True):
@@ -183,15 +183,11 @@ def stamp_page_numbers(pdf: pikepdf.Pdf, labels: Sequence[str | None]) -> None:
         fonts.FUpage = font_object
         resources.Font = fonts
         page.obj.Resources = resources
-        name = "/FUpage"
         box = [float(v) for v in page.mediabox]
-        x = (box[0] + box[2]) / 2 - font.width(label, FOOTER_SIZE) / 2
-        y = box[1] + FOOTER_BASELINE_MM * 72 / 25.4
         stamp = (
             b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
-            + f"{FOOTER_GREY:g} g BT {name} {FOOTER_SIZE:g} Tf {x:.2f} {y:.2f} Td ".encode()
-            + _pdf_string(label)
-            + b" Tj ET\nEMC\n"
+            + _footer(label, box[2] - box[0], b"/FUpage")
+            + b"EMC\n"
         )
         page.contents_add(opening, prepend=True)
         page.contents_add(pikepdf.Stream(pdf, stamp), prepend=False)
@@ -588,7 +584,6 @@ class Joiner:
         return number
 
     def _write_footers(self) -> None:
-        font = _footer_font()
         body_total = len(self.body_pages)
         for number, where, index, (width, height) in self.footers:
             label = (
@@ -596,13 +591,7 @@ class Joiner:
                 if where == "front"
                 else f"Page {index + 1} of {body_total}"
             )
-            x = width / 2 - font.width(label, FOOTER_SIZE) / 2
-            y = FOOTER_BASELINE_MM * 72 / 25.4
-            data = (
-                f"{FOOTER_GREY:g} g BT /F {FOOTER_SIZE:g} Tf {x:.2f} {y:.2f} Td ".encode()
-                + _pdf_string(label)
-                + b" Tj ET\n"
-            )
+            data = _footer(label, width, b"/F")
             self.out.put_stream(
                 number,
                 b"<< /Type /XObject /Subtype /Form /BBox [ 0 0 %.2f %.2f ] "

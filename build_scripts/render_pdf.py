@@ -34,7 +34,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from . import chooser, pdf_join
-from .expand import ScenarioView, Site
+from .expand import ScenarioView, Site, SourceView
 from .fonts import CODEPOINTS
 from .render_site import DOWNLOADS_MARKER, GUIDE_PDF, SCENARIO_LIST_MARKER, scenario_pdf_path
 from .schema import ANCHOR_INPUT_LABELS
@@ -586,7 +586,7 @@ class _Renderer:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def _finish(self, job: PdfJob, key: str, result: tuple[bytes, bytes | None]) -> Rendered:
+    def _finish(self, key: str, result: tuple[bytes, bytes | None]) -> Rendered:
         part, own = result
         return Rendered(
             self.cache.put(key, part), self.cache.put(key, own, ".own") if own else None
@@ -617,16 +617,16 @@ class _Renderer:
             args = (job.make_html(), job.document, self.base_dir, self.allowed, job.standalone)
             if self.pool is None:
                 try:
-                    future.set_result(self._finish(job, key, _render(*args)))
+                    future.set_result(self._finish(key, _render(*args)))
                 except PdfError as exc:
                     future.set_exception(exc)
                 continue
             work = self.pool.submit(_render, *args)
             work.add_done_callback(
-                lambda done, job=job, key=key, future=future: (
+                lambda done, key=key, future=future: (
                     future.set_exception(done.exception())
                     if done.exception()
-                    else future.set_result(self._finish(job, key, done.result()))
+                    else future.set_result(self._finish(key, done.result()))
                 )
             )
         return futures
@@ -645,14 +645,6 @@ class _Renderer:
         names = list(dict.fromkeys(self.names))
         listed = f" ({', '.join(names)})" if 0 < len(names) <= 10 else ""
         return f"PDFs: rendered {self.rendered}{listed}, reused {self.reused} from the cache"
-
-
-def render_jobs(
-    jobs: Sequence[PdfJob], base_dir: Path, allowed: tuple[Path, ...], cache: _Cache
-) -> dict[str, Rendered]:
-    """Render PDFs in parallel across the machine's cores, reusing cached ones."""
-    with _Renderer(base_dir, allowed, cache) as renderer:
-        return renderer.run(jobs)
 
 
 def _page_number(part_start: int, info: pdf_join.PartInfo, anchor: str) -> str:
@@ -738,26 +730,23 @@ def guide_structure(
 class Reference:
     """A source, once, with the scenarios that cite it."""
 
-    title: str
-    publisher: str
-    url: str
-    year: int | None
+    source: SourceView
     cited_by: tuple[ScenarioView, ...]
 
 
 def references(ordered: Sequence[ScenarioView]) -> list[Reference]:
     """Every scenario's sources, one entry per address, by publisher then title."""
-    found: dict[str, tuple[object, list[ScenarioView]]] = {}
+    found: dict[str, tuple[SourceView, list[ScenarioView]]] = {}
     for scenario in ordered:
         for source in scenario.sources:
             entry = found.setdefault(source.url, (source, []))
             if scenario not in entry[1]:
                 entry[1].append(scenario)
-    refs = [
-        Reference(src.title, src.publisher, src.url, src.year, tuple(cited))
-        for src, cited in found.values()
-    ]
-    return sorted(refs, key=lambda r: (r.publisher.casefold(), r.title.casefold(), r.url))
+    refs = [Reference(source, tuple(cited)) for source, cited in found.values()]
+    return sorted(
+        refs,
+        key=lambda r: (r.source.publisher.casefold(), r.source.title.casefold(), r.source.url),
+    )
 
 
 def render_all(
