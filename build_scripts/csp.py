@@ -1,5 +1,6 @@
 """A Content-Security-Policy for every built page: our own files only, no third-party requests,
-and no inline script except the theme's own few (allowed by their hashes)."""
+and no inline script except the theme's own few (allowed by their hashes); under `mkdocs serve`,
+also the live-reload script that the development server inserts into each page it sends."""
 
 from __future__ import annotations
 
@@ -54,14 +55,19 @@ def _is_theme_script(body: str) -> bool:
     return _BASE.sub("new URL(BASE,location)", body, count=1) in THEME_SCRIPTS
 
 
+def script_hash(body: str) -> str:
+    """The CSP source expression that allows exactly this inline script."""
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
 def inline_script_hashes(html: str) -> list[str]:
     """CSP source expressions for the theme's inline scripts in a page, in order of appearance."""
     hashes = []
     for match in _INLINE_SCRIPT.finditer(html):
         body = match.group("body")
         if _executable(match.group("attrs")) and _is_theme_script(body):
-            digest = hashlib.sha256(body.encode("utf-8")).digest()
-            hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
+            hashes.append(script_hash(body))
     return list(dict.fromkeys(hashes))
 
 
@@ -77,3 +83,47 @@ def add_policy(html: str) -> str:
         return html
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html)}">'
     return html[: match.end()] + "\n    " + meta + html[match.end() :]
+
+
+_POLICY_META = re.compile(
+    r'\s*<meta http-equiv="Content-Security-Policy" content="(?P<policy>[^"]*)">'
+)
+_BARE_SCRIPT = re.compile(r"<script>(?P<body>.*)</script>", re.S)
+_MAX_SHIFT = 4096
+"""How far the inserted script may start before the first changed character: it can begin with
+the same characters as the text it was inserted in front of (`<script>` before `<script>...`)."""
+
+
+def allow_inserted_script(before: str, after: str) -> str:
+    """`after` is the page `before` as a development server sends it, with one inline
+    `<script>...</script>` inserted somewhere (MkDocs' live reload, before `</body>`). Returns
+    `after` with the hash of exactly that script added to the page's own policy, so the browser
+    runs it and still blocks every other inline script. Anything else (no policy, nothing or more
+    than one script inserted) comes back unchanged."""
+    added = len(after) - len(before)
+    head = _HEAD.search(before)
+    if added <= 0 or head is None or _POLICY_META.match(before, head.end()) is None:
+        return after
+    first_change = next(
+        (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), len(before)
+    )
+    for point in range(first_change, max(-1, first_change - _MAX_SHIFT), -1):
+        if not after.startswith(before[point:], point + added):
+            continue
+        script = _BARE_SCRIPT.fullmatch(after, point, point + added)
+        if script is None or "</script" in script.group("body").lower():
+            continue
+        if point <= head.end():  # inserted above our policy: not a script we would allow
+            return after
+        return _with_script_hash(after, head.end(), script_hash(script.group("body")))
+    return after
+
+
+def _with_script_hash(html: str, policy_at: int, source: str) -> str:
+    meta = _POLICY_META.match(html, policy_at)
+    if meta is None:
+        return html
+    directives = [d.strip() for d in meta.group("policy").split(";")]
+    directives = [d + " " + source if d.startswith("script-src ") else d for d in directives]
+    start, end = meta.span("policy")
+    return html[:start] + "; ".join(directives) + html[end:]

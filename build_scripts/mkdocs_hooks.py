@@ -11,11 +11,13 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -36,6 +38,33 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["serve"] = command == "serve"
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable) -> LiveReloadServer:
+    """Let the live-reload script through the pages' Content-Security-Policy.
+
+    The development server inserts an inline script into every page it sends (it polls for a
+    newer build, then reloads). Each copy differs (it carries the build and request numbers),
+    so it cannot be allowed at build time: the page's policy gets the hash of exactly the script
+    inserted into it, at the moment it is sent. Built sites never get it."""
+    insert = getattr(server, "_inject_js_into_html", None)
+    if insert is None:  # a future MkDocs: say so rather than leave the author waiting
+        log.warning(
+            "This MkDocs version inserts its live-reload script differently: pages will not "
+            "reload by themselves under the site's Content-Security-Policy (press F5)."
+        )
+        return server
+
+    def insert_allowed(content: bytes, epoch: int) -> bytes:
+        sent = insert(content, epoch)
+        try:
+            before, after = content.decode("utf-8"), sent.decode("utf-8")
+        except UnicodeDecodeError:
+            return sent
+        return csp.allow_inserted_script(before, after).encode("utf-8")
+
+    server._inject_js_into_html = insert_allowed
+    return server
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from build_scripts import csp
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -39,10 +43,12 @@ def _wait_for(predicate: Callable[[], bool], what: str, timeout: float = 30) -> 
     pytest.fail(f"gave up waiting for {what}")
 
 
-@pytest.fixture
-def served(project: Path, tmp_path: Path):
+@contextlib.contextmanager
+def mkdocs_serve(project: Path, log_file: Path) -> Iterator[str]:
+    """`mkdocs serve` of a project folder on a free port, until the block ends; yields the
+    site's address once the first build is served."""
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
+    log = log_file.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
         cwd=project,
@@ -50,14 +56,23 @@ def served(project: Path, tmp_path: Path):
         stderr=subprocess.STDOUT,
         env=ENV,
     )
-    url = f"http://127.0.0.1:{port}/scenarios/post-interview/"
+    root = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(lambda: "Thank-you note after an interview" in _get(url), "the first build")
-        yield project, url, tmp_path / "serve.log"
+        _wait_for(
+            lambda: "Thank-you note after an interview" in _get(root + "scenarios/post-interview/"),
+            "the first build",
+        )
+        yield root
     finally:
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def served(project: Path, tmp_path: Path):
+    with mkdocs_serve(project, tmp_path / "serve.log") as root:
+        yield project, root + "scenarios/post-interview/", tmp_path / "serve.log"
 
 
 def test_serve_rebuilds_on_yaml_and_template_edits_and_shows_problems(served) -> None:
@@ -84,3 +99,15 @@ def test_serve_rebuilds_on_yaml_and_template_edits_and_shows_problems(served) ->
     time.sleep(3)
     assert log_file.read_text().count("Building documentation") == builds
     assert not list((project / "content").rglob("*.md.j2"))
+
+
+def test_serve_allows_exactly_the_live_reload_script_it_inserts(served) -> None:
+    _, url, _ = served
+    html = _get(url)
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)[1]
+    script_src = next(d for d in policy.split("; ") if d.startswith("script-src ")).split()[1:]
+    inserted = html[: html.rindex("</body>")].rsplit("<script>", 1)[1].removesuffix("</script>")
+    assert "livereload(" in inserted
+    theme = csp.inline_script_hashes(html)
+    assert len(theme) == 3
+    assert script_src == ["'self'", *theme, csp.script_hash(inserted)]
