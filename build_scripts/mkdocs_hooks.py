@@ -294,7 +294,9 @@ def _add_problem_pages(
         scenario_id = result.ids_by_file.get(path) or Path(path).stem
         if not _SLUG.match(scenario_id) or scenario_id in valid_ids:
             continue
-        body = "\n".join("    " + line for line in lines)
+        # A list, not a code block: code blocks do not wrap, and a problem's end (where the
+        # did-you-mean hint is) would be cut off at the column's edge.
+        body = "\n".join(f"- {templating.md_escape(line)}" for line in lines)
         markdown = (
             f"# Problems in {scenario_id}\n\n"
             "This page is shown by `mkdocs serve` because the scenario file has problems. "
