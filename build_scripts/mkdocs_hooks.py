@@ -27,7 +27,16 @@ except ModuleNotFoundError:  # not installed: MkDocs only puts this file's folde
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import build_scripts
 
-from build_scripts import chooser, csp, output, render_pack, render_pdf, render_site, templating
+from build_scripts import (
+    chooser,
+    csp,
+    lint,
+    output,
+    render_pack,
+    render_pdf,
+    render_site,
+    templating,
+)
 from build_scripts.settings import parse_settings
 
 log = logging.getLogger("mkdocs.plugins.followup")
@@ -133,7 +142,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def _generate(files: Files, config: MkDocsConfig) -> Files:
     project = _project(config)
-    _drop_scenario_sources(files, project)
+    _drop_build_inputs(files, project)
     result = build_scripts.check(project)
     if result.errors:
         report = build_scripts.ScenarioErrors(result.errors).report()
@@ -271,14 +280,19 @@ def _add_downloads(
     return render_site.Downloads(sizes)
 
 
-def _drop_scenario_sources(files: Files, project: build_scripts.Project) -> None:
-    """Scenario YAML files are inputs, not pages: keep them out of the published site."""
-    folders = [project.scenarios_dir, project.local_scenarios_dir]
+def _drop_build_inputs(files: Files, project: build_scripts.Project) -> None:
+    """Scenario files, the chooser and the spelling word list live in the docs folder, but they
+    are inputs of the build, not pages or assets: keep them out of the published site."""
+    folders = [f.resolve() for f in (project.scenarios_dir, project.local_scenarios_dir) if f]
+    inputs = {(project.root / p).resolve() for p in (chooser.CHOOSER_FILE, lint.WORD_LIST)}
     for file in list(files):
-        if file.abs_src_path is None or not file.src_uri.endswith((".yml", ".yaml")):
+        if file.abs_src_path is None:
             continue
         source = Path(file.abs_src_path).resolve()
-        if any(f is not None and source.is_relative_to(f.resolve()) for f in folders):
+        scenario = file.src_uri.endswith((".yml", ".yaml")) and any(
+            source.is_relative_to(f) for f in folders
+        )
+        if scenario or source in inputs:
             files.remove(file)
 
 

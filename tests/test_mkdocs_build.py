@@ -118,3 +118,26 @@ def test_building_never_writes_into_the_source_tree(project: Path, tmp_path: Pat
     )
     assert before == after
     shutil.rmtree(tmp_path / "site")
+
+
+def test_build_inputs_in_the_docs_folder_are_not_published(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_PDF", "off")
+    site = tmp_path / "site"
+    build_site(project, site)
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    for source in ("chooser.yml", "wordlist.txt", "scenarios/post-interview.yml"):
+        assert (project / "content" / source).is_file()
+        assert source not in published
+    inputs = [
+        p.relative_to(project / "content").as_posix()
+        for p in (project / "content").rglob("*")
+        if p.suffix in (".yml", ".yaml", ".txt")
+    ]
+    assert inputs
+    assert published.isdisjoint(inputs)
+    # The chooser is still read from its file: the home page asks its questions.
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Where are you in the process?" in home
+    assert 'href="scenarios/post-interview/"' in home
