@@ -80,10 +80,29 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Build into a staging folder; site/ is replaced only when everything succeeded."""
     _state.pop("staging", None)
     if not _state["serve"]:
+        _tell_about_site_url(config.site_url)
         final = Path(config.site_dir)
         _state["staging"] = (output.staging_dir(final), final)
         config.site_dir = str(_state["staging"][0])
     return config
+
+
+EXAMPLE_SITE_URL = "https://followup-kit.example.org/"
+"""The address in the project's own mkdocs.yml, which a fork has to replace with its own."""
+
+
+def _tell_about_site_url(site_url: str | None) -> None:
+    """Tell a forker who has not set `site_url` yet what that breaks. At INFO level: a warning
+    would fail the strict builds of the project's own CI, which publishes no site of its own."""
+    if site_url and site_url.rstrip("/") != EXAMPLE_SITE_URL.rstrip("/"):
+        return
+    where = f"still the example address {site_url}" if site_url else "not set"
+    log.info(
+        "site_url is %s: the sitemap, the canonical links and Material's instant navigation "
+        "need the address the site is published at. Set site_url in mkdocs.yml (or the "
+        "SITE_URL environment variable) before you publish.",
+        where,
+    )
 
 
 def on_post_build(config: MkDocsConfig) -> None:

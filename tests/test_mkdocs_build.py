@@ -141,3 +141,26 @@ def test_build_inputs_in_the_docs_folder_are_not_published(
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Where are you in the process?" in home
     assert 'href="scenarios/post-interview/"' in home
+
+
+def _site_url_notes(mkdocs_logs) -> list[str]:
+    return [m for m in mkdocs_logs.at_least(logging.INFO) if "site_url is " in m]
+
+
+def test_a_build_with_the_example_site_url_tells_the_forker_without_failing_strict(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_logs
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_PDF", "off")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    build_site(project, tmp_path / "site")  # strict: a WARNING would have stopped it
+    assert mkdocs_logs.at_least(logging.WARNING) == []
+    (note,) = _site_url_notes(mkdocs_logs)
+    assert note.startswith("INFO: site_url is still the example address https://followup-kit")
+    assert "Set site_url in mkdocs.yml" in note
+    mkdocs_logs.records.clear()
+    build_site(project, tmp_path / "site", site_url="")
+    (note,) = _site_url_notes(mkdocs_logs)
+    assert note.startswith("INFO: site_url is not set: the sitemap")
+    mkdocs_logs.records.clear()
+    build_site(project, tmp_path / "site", site_url="https://jobs.example.net/followup/")
+    assert _site_url_notes(mkdocs_logs) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import socket
@@ -17,7 +18,11 @@ import pytest
 
 from build_scripts import csp
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+# Without SITE_URL: the project's mkdocs.yml then keeps its example address, as a fork would.
+ENV = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | {
+    "NO_MKDOCS_2_WARNING": "1",
+    "DISABLE_MKDOCS_2_WARNING": "true",
+}
 
 
 def _free_port() -> int:
@@ -111,3 +116,20 @@ def test_serve_allows_exactly_the_live_reload_script_it_inserts(served) -> None:
     theme = csp.inline_script_hashes(html)
     assert len(theme) == 3
     assert script_src == ["'self'", *theme, csp.script_hash(inserted)]
+
+
+def test_serve_says_nothing_about_the_example_site_url(project: Path, mkdocs_logs) -> None:
+    # `mkdocs serve` replaces site_url with its own address before the hooks see it; the hook
+    # must stay quiet under serve even when it is handed the example address.
+    from mkdocs.config import load_config
+
+    config = load_config(
+        config_file=str(project / "mkdocs.yml"), site_url="https://followup-kit.example.org/"
+    )
+    config.plugins.on_startup(command="serve", dirty=False)
+    config.plugins.on_config(config)
+    assert [m for m in mkdocs_logs.at_least(logging.DEBUG) if "site_url is" in m] == []
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_url=config.site_url)
+    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_config(config)
+    assert [m for m in mkdocs_logs.at_least(logging.DEBUG) if "site_url is" in m] != []
