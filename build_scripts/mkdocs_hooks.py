@@ -32,6 +32,7 @@ from build_scripts import (
     csp,
     lint,
     output,
+    page_meta,
     render_pack,
     render_pdf,
     render_site,
@@ -183,6 +184,7 @@ def _generate(files: Files, config: MkDocsConfig) -> Files:
     _insert_scenarios_into_nav(config, result.site)
     downloads = _add_downloads(files, config, project, result.site)
     _state.update(site=result.site, downloads=downloads)
+    _state["summaries"] = {s.src_uri: s.summary for s in result.site.scenarios}
     taken = {f.src_uri for f in files}
     pages = render_site.render(
         result.site, project.templates_dir, downloads, example=_example(project, result.site)
@@ -380,3 +382,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         _state.get("downloads", render_site.NO_DOWNLOADS),
         _state.get("chooser", []),
     )
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Give the page its own description (site_overrides/main.html puts it in the description
+    and Open Graph tags): the `description:` of its front matter, else a scenario's summary,
+    else its first paragraph."""
+    if not page.meta.get("description"):
+        summaries = _state.get("summaries", {}) if page.file.generated_by else {}
+        summary = summaries.get(page.file.src_uri)
+        described = summary or page_meta.shorten(page_meta.first_paragraph(html))
+        if described:
+            page.meta["description"] = described
+    return html

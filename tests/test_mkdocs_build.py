@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, build_site
+from helpers import ROOT, build_site, parse_html
 from mkdocs.exceptions import Abort, PluginError
 
 import build_scripts
@@ -164,3 +165,65 @@ def test_a_build_with_the_example_site_url_tells_the_forker_without_failing_stri
     mkdocs_logs.records.clear()
     build_site(project, tmp_path / "site", site_url="https://jobs.example.net/followup/")
     assert _site_url_notes(mkdocs_logs) == []
+
+
+HOSTILE_TITLE = 'Thanks "quoted" & <script>alert(1)</script>'
+HOSTILE_SUMMARY = '"\'><script>alert(2)</script><meta property="og:title" content="x'
+
+
+def _head_meta(html: str) -> dict[str, str | None]:
+    """Every <meta name=...> and <meta property=...> of a page's head, by name."""
+    head = html[: html.index("</head>")]
+    found: dict[str, str | None] = {}
+    for tag, attrs in parse_html(head).elements:
+        key = attrs.get("name") or attrs.get("property")
+        if tag == "meta" and key:
+            assert key not in found, f"two {key} tags"
+            found[key] = attrs.get("content")
+    return found
+
+
+def test_every_page_has_its_own_escaped_description_and_open_graph_tags(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_PDF", "off")
+    scenario = project / "content" / "scenarios" / "post-interview.yml"
+    scenario.write_text(
+        re.sub(
+            r"(?m)^summary: .*$", "summary: " + json.dumps(HOSTILE_SUMMARY), scenario.read_text()
+        ).replace("title: Thank-you note after an interview", "title: " + json.dumps(HOSTILE_TITLE))
+    )
+    guide = project / "content" / "etiquette.md"
+    guide.write_text('---\ndescription: Etiquette "rules" <b>here</b>\n---\n' + guide.read_text())
+    site = tmp_path / "site"
+    site_url = "https://jobs.example.net/followup/"
+    build_site(project, site, site_url=site_url)
+
+    descriptions = {}
+    for page in sorted(site.rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html
+        meta = _head_meta(html)
+        path = page.parent.relative_to(site).as_posix()
+        url = site_url if path == "." else f"{site_url}{path}/"
+        assert meta["og:description"] == meta["description"]
+        assert meta["og:url"] == url
+        assert meta["og:type"] == ("website" if path == "." else "article")
+        assert meta["og:site_name"] == "Follow Up Well"
+        assert meta["og:title"]
+        assert 20 <= len(meta["description"] or "") <= 200, (path, meta["description"])
+        descriptions[path] = meta["description"]
+    assert len(set(descriptions.values())) == len(descriptions), descriptions
+
+    post = _head_meta((site / "scenarios" / "post-interview" / "index.html").read_text())
+    assert post["description"] == HOSTILE_SUMMARY
+    assert post["og:title"] == HOSTILE_TITLE
+    assert descriptions["etiquette"] == 'Etiquette "rules" <b>here</b>'
+    assert descriptions["why-follow-up"].startswith("Once the interview ends, the people you met")
+
+    # Without site_url there is no address to give: no og:url, no og:type.
+    build_site(project, site, site_url="")
+    meta = _head_meta((site / "scenarios" / "post-interview" / "index.html").read_text())
+    assert "og:url" not in meta
+    assert "og:type" not in meta
+    assert meta["og:description"] == HOSTILE_SUMMARY
