@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 try:
     import build_scripts
@@ -253,9 +254,9 @@ def _guide_entries(config: MkDocsConfig, files: Files) -> list[render_pdf.GuideE
             elif isinstance(value, str) and value.endswith(".md"):
                 file = files.get_file_from_path(value)
                 if file is not None and not file.generated_by:
-                    entries.append(
-                        render_pdf.GuideEntry("page", title or value, value, file.content_string)
-                    )
+                    # Without its front matter (a page's `description:` is for the site).
+                    body, _ = get_data(file.content_string)
+                    entries.append(render_pdf.GuideEntry("page", title or value, value, body))
 
     walk(config.nav or [], None)
     if not any(e.kind == "scenarios" for e in entries):

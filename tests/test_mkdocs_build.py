@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, build_site, parse_html
+from helpers import ROOT, build_site, parse_html, pdftotext, squash
 from mkdocs.exceptions import Abort, PluginError
 
 import build_scripts
@@ -227,3 +227,20 @@ def test_every_page_has_its_own_escaped_description_and_open_graph_tags(
     assert "og:url" not in meta
     assert "og:type" not in meta
     assert meta["og:description"] == HOSTILE_SUMMARY
+
+
+def test_a_guide_pages_front_matter_describes_the_site_page_and_stays_out_of_the_pdf(
+    project: Path, tmp_path: Path
+) -> None:
+    guide = project / "content" / "etiquette.md"
+    guide.write_text(
+        "---\ndescription: Habits that keep follow-ups welcome.\n---\n" + guide.read_text()
+    )
+    site = tmp_path / "site"
+    build_site(project, site)
+    page = _head_meta((site / "etiquette" / "index.html").read_text(encoding="utf-8"))
+    assert page["description"] == "Habits that keep follow-ups welcome."
+    text = squash(pdftotext(site / "downloads" / "follow-up-guide.pdf"))
+    assert "Habits that keep follow-ups welcome" not in text
+    assert "description:" not in text
+    assert "Most follow-up mistakes are not about wording." in text
