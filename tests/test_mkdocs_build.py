@@ -13,6 +13,7 @@ from helpers import ROOT, build_site, parse_html, pdftotext, squash
 from mkdocs.exceptions import Abort, PluginError
 
 import build_scripts
+from build_scripts import csp
 
 
 def test_strict_build_of_the_real_content_logs_no_warnings(tmp_path: Path, mkdocs_logs) -> None:
@@ -244,3 +245,19 @@ def test_a_guide_pages_front_matter_describes_the_site_page_and_stays_out_of_the
     assert "Habits that keep follow-ups welcome" not in text
     assert "description:" not in text
     assert "Most follow-up mistakes are not about wording." in text
+
+
+def test_built_pages_allow_only_the_themes_inline_scripts_not_a_live_reload(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_PDF", "off")
+    site = tmp_path / "site"
+    build_site(project, site)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "livereload" not in html
+        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)[1]
+        script_src = next(d for d in policy.split("; ") if d.startswith("script-src "))
+        assert script_src.split()[1:] == ["'self'", *csp.inline_script_hashes(html)], page
