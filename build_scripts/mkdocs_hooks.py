@@ -95,7 +95,8 @@ EXAMPLE_SITE_URL = "https://followup-kit.example.org/"
 
 def _tell_about_site_url(site_url: str | None) -> None:
     """Tell a forker who has not set `site_url` yet what that breaks. At INFO level: a warning
-    would fail the strict builds of the project's own CI, which publishes no site of its own."""
+    would fail every strict build (`mkdocs build --strict`, `followup build`) of the project's
+    own mkdocs.yml, as in its CI."""
     if site_url and site_url.rstrip("/") != EXAMPLE_SITE_URL.rstrip("/"):
         return
     where = f"still the example address {site_url}" if site_url else "not set"
