@@ -177,12 +177,13 @@ class _Builder:
             indent = 0
             if node.style in ("|", ">"):
                 indent = _block_indent(node, self.lines)
-            self.raw.scalars[path] = ScalarInfo(_pos(node), node.style, indent)
+            # libyaml gives plain scalars the style "", the pure-Python parser None.
+            self.raw.scalars[path] = ScalarInfo(_pos(node), node.style or None, indent)
         return value
 
     def _span(self, node: ScalarNode, path: KeyPath, is_key: bool, is_text: bool) -> None:
         start, end = node.start_mark.index, node.end_mark.index
-        self.raw.spans.append(Span(start, end, path, node.style, is_key, is_text))
+        self.raw.spans.append(Span(start, end, path, node.style or None, is_key, is_text))
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict:
         result: dict = {}

@@ -73,7 +73,9 @@ def project_rules(root: Path) -> SiteRules:
     fonts = root / characters.FONTS_DIR
     return SiteRules(
         reserved_ids=site_names(root / "content"),
-        drawable=characters.drawable(fonts),
+        # Without fonts of its own the PDF uses the system's, which differ from machine to
+        # machine: then nothing can be promised, and nothing is refused.
+        drawable=characters.drawable(fonts) if characters.font_files(fonts) else None,
         fonts_dir=characters.FONTS_DIR.as_posix(),
     )
 
@@ -315,17 +317,16 @@ def _template_text_errors(
                 f"placeholder '{{{token.text}}}' is not declared under placeholders"
                 f"{did_you_mean(token.text, declared)}"
             )
-        elif token.text in "{}":
-            double = token.text * 2
+        elif len(token.text) == 1:
             message = (
-                f"a single '{token.text}' is not allowed: placeholders are written {{key}}; "
-                f"write {double} for a literal '{token.text}'"
+                f"a single '{token.text}' is not allowed: braces are only for placeholders "
+                f"like {{name}}; write {token.text * 2} for a literal '{token.text}'"
             )
         else:
             message = (
-                f"'{token.text}' is not a placeholder: placeholders are {{key}}, a name of "
-                "lowercase letters, digits and _ declared under placeholders, with nothing "
-                "else between the braces; write {{ and }} for literal braces"
+                f"'{token.text}' is not a placeholder: a placeholder is {{key}}, a key declared "
+                "under placeholders (lowercase letters, digits and _) with nothing else between "
+                "the braces; write {{ and }} for literal braces"
                 f"{_placeholder_hint(token.text, declared)}"
             )
         yield ScenarioError(raw.path, pos.line, pos.column, format_key_path(key_path), message)
@@ -444,7 +445,7 @@ def _character_errors(raw: RawScenario, rules: SiteRules) -> Iterator[ScenarioEr
         offset, char = missing[0]
         others = len({c for _, c in missing}) - 1
         more = (
-            f" (and {others} other character{'s' if others != 1 else ''} after it)"
+            f" (and {others} more such character{'s' if others != 1 else ''} in this text)"
             if others
             else ""
         )
