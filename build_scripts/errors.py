@@ -10,10 +10,16 @@ from dataclasses import dataclass
 KeyPath = tuple[str | int, ...]
 
 
+_LATIN_LOOK_ALIKES = frozenset("\u0131\u0138\u017f")
+"""Latin letters that pass for ASCII ones: dotless i, kra (a small capital K), long s (f)."""
+
+
 def _plain(char: str) -> bool:
-    """Printable ASCII, or a letter that is an ASCII letter with a visible accent (é, ñ)."""
+    """Printable ASCII, or a Latin letter that cannot pass for an ASCII one (é, ß, Ł)."""
     if " " <= char <= "~":
         return True
+    if "\u00c0" <= char <= "\u017f":
+        return unicodedata.category(char).startswith("L") and char not in _LATIN_LOOK_ALIKES
     decomposed = unicodedata.normalize("NFKD", char)
     return (
         len(decomposed) > 1
@@ -27,7 +33,8 @@ def shown(text: str) -> str:
     """Author text made safe to quote in a message: every character that could pass for
     another (Cyrillic a, fullwidth letters, dotless i) or hide (bidirectional controls,
     zero-width spaces, line breaks) is written as its code point and name, like
-    `<U+0430 CYRILLIC SMALL LETTER A>`; ASCII and accented Latin letters stay as they are."""
+    `<U+0430 CYRILLIC SMALL LETTER A>`; ASCII and Latin letters that cannot be mistaken for
+    ASCII ones (é, ß, Ł) stay as they are."""
     if text.isascii() and text.isprintable():
         return text
     from .characters import describe
