@@ -209,8 +209,20 @@ def text_position(raw: RawScenario, key_path: KeyPath, offset: int) -> Position:
         return Position(line, column)
     if "\n" not in value and info.style is None:
         return Position(info.start.line, info.start.column + offset)
-    if "\n" not in value and info.style in ("'", '"') and "\\" not in value and "'" not in value:
-        return Position(info.start.line, info.start.column + 1 + offset)
+    if info.style in ("'", '"'):
+        span = next((s for s in raw.spans if s.key_path == key_path and not s.is_key), None)
+        source = raw.text[span.start : span.end] if span else "\n"
+        if "\n" not in source:  # on one line: count the escapes before the character
+            index = 1
+            for _ in range(min(offset, len(value))):
+                if info.style == "'" and source.startswith("''", index):
+                    index += 2
+                elif info.style == '"' and source.startswith("\\", index):
+                    escape = _ESCAPE.match(source, index)
+                    index = escape.end() if escape else index + 2
+                else:
+                    index += 1
+            return Position(info.start.line, info.start.column + index)
     return info.start
 
 

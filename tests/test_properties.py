@@ -246,3 +246,29 @@ def test_any_literal_braces_survive_the_escape_and_placeholders_stay_placeholder
         f"<{value}>" if kind == "key" else value for kind, value in parts
     )
     assert not [t for t in template_tokens(written) if t.kind == "bad"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", " ", "\\u00e9", '\\"', "\\\\", "\\t", "''", "é"]), max_size=8),
+    st.sampled_from(['"', "'", ""]),
+)
+def test_a_brace_mistake_is_reported_at_its_column_whatever_escapes_come_before_it(
+    pieces: list[str], quote: str
+) -> None:
+    if quote == "'":
+        pieces = [p for p in pieces if not p.startswith("\\")]
+    elif quote == '"':
+        pieces = [p for p in pieces if p != "''"]
+    else:
+        pieces = [p for p in pieces if p in ("a", "é")]
+    subject = f"{quote}Hi {''.join(pieces)}{{Bad}}{quote}"
+    source = BASE.format(title="A title", body="thanks.").replace(
+        "subject: Hello {name}",
+        f"subject: {subject} {{name}}" if not quote else f"subject: {subject}",
+    )
+    offset = source.index("{Bad}")
+    column = offset - (source.rfind("\n", 0, offset) + 1) + 1
+    raw = load_text(source.encode("utf-8"), "content/scenarios/prop.yml")
+    _, errors = validate([raw])
+    assert [(e.column, e.key_path) for e in errors] == [(column, "templates[0].subject")], errors
