@@ -18,7 +18,6 @@ from build_scripts.expand import expand, split_segments
 from build_scripts.load import load_text
 from build_scripts.render_pack import render as render_pack
 from build_scripts.render_site import render
-from build_scripts.schema import template_tokens
 from build_scripts.validate import validate
 
 TRICKY = [
@@ -240,6 +239,8 @@ def test_any_literal_braces_survive_the_escape_and_placeholders_stay_placeholder
         f"{{{value}}}" if kind == "key" else value.replace("{", "{{").replace("}", "}}")
         for kind, value in parts
     )
+    from build_scripts.schema import template_tokens
+
     labels = {"name": "Name", "company": "Company", "a1_b": "A"}
     segments = split_segments(written, labels)
     assert "".join(s.text if s.key is None else f"<{s.key}>" for s in segments) == "".join(
