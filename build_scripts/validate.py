@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,14 +41,11 @@ def site_names(docs_dir: Path) -> dict[str, str]:
     """Every name the built site uses at its top level and in `scenarios/`, where scenario
     pages go: the pages we generate, the downloads, the hand-written pages and folders of
     the docs folder, and what MkDocs and the theme write themselves."""
-    from . import render_pack, render_site
-    from .expand import Site, scenario_src_uri
+    from .expand import scenario_src_uri
 
     folder = scenario_src_uri("x").rsplit("/", 1)[0]
     names = dict(ENGINE_OUTPUTS)
-    empty = Site(scenarios=(), categories=())
-    paths = [uri for kind in render_site.PAGE_KINDS for uri, _ in kind.pages(empty)]
-    paths += [render_site.GUIDE_PDF, render_pack.PACK_ZIP, render_pack.TEMPLATES_JSON]
+    paths = list(_generated_paths())
     if docs_dir.is_dir():
         for entry in docs_dir.iterdir():
             if not entry.name.startswith((".", "_")):
@@ -66,6 +64,17 @@ def site_names(docs_dir: Path) -> dict[str, str]:
             names.setdefault(rest.split("/")[0].split(".")[0], path)
         names.setdefault(first.split(".")[0], path)
     return names
+
+
+@functools.cache
+def _generated_paths() -> tuple[str, ...]:
+    """What our own code adds to every site: the generated pages and the downloads."""
+    from . import render_pack, render_site
+    from .expand import Site
+
+    empty = Site(scenarios=(), categories=())
+    paths = [uri for kind in render_site.PAGE_KINDS for uri, _ in kind.pages(empty)]
+    return (*paths, render_site.GUIDE_PDF, render_pack.PACK_ZIP, render_pack.TEMPLATES_JSON)
 
 
 def project_rules(root: Path) -> SiteRules:
@@ -424,32 +433,45 @@ def _character_errors(raw: RawScenario, rules: SiteRules) -> Iterator[ScenarioEr
             "(see SECURITY.md)"
         )
 
+    # Distinct characters first: most files hold only a few dozen, and none of the suspects.
+    distinct = set(text)
+    escapes = [
+        (offset, char, span)
+        for span in spans
+        if span.style == '"' and "\\" in text[span.start : span.end]
+        for offset, char in _escaped_chars(raw, span)
+    ]
     found: set[int] = set()
-    for match in re.finditer(r"[^\x20-\x7e\n]", text):
-        message = invisible(match.start(), match.group(0), literal=True)
-        if message:
-            found.add(match.start())
-            yield error(match.start(), _span_at(spans, span_starts, match.start()), message)
-    for span in spans:
-        for offset, char in _escaped_chars(raw, span):
-            message = invisible(offset, char, literal=False)
+    suspects = {c for c in distinct if not " " <= c <= "~" and characters.invisible_kind(c)}
+    if suspects:
+        for match in re.finditer(f"[{re.escape(''.join(sorted(suspects)))}]", text):
+            message = invisible(match.start(), match.group(0), literal=True)
             if message:
-                found.add(offset)
-                yield error(offset, span, message)
+                found.add(match.start())
+                yield error(match.start(), _span_at(spans, span_starts, match.start()), message)
+    for offset, char, span in escapes:
+        message = invisible(offset, char, literal=False)
+        if message:
+            found.add(offset)
+            yield error(offset, span, message)
 
     if rules.drawable is None:
         return
-    allowed = rules.drawable | {ord(c) for c in "\n\r\t"}
+    drawable = rules.drawable
+    undrawable = {c for c in distinct if ord(c) not in drawable and c not in "\n\r\t"}
+    pattern = re.compile(f"[{re.escape(''.join(sorted(undrawable)))}]") if undrawable else None
     for span in spans:
         if span.is_key or not span.is_text:
             continue
+        missing = [(offset, char) for offset, char, where in escapes if where is span] + (
+            [(m.start(), m.group(0)) for m in pattern.finditer(text, span.start, span.end)]
+            if pattern is not None
+            else []
+        )
         missing = [
             (offset, char)
-            for offset, char in (
-                *((span.start + i, c) for i, c in enumerate(text[span.start : span.end])),
-                *_escaped_chars(raw, span),
-            )
-            if ord(char) not in allowed and offset not in found
+            for offset, char in missing
+            if ord(char) not in drawable and char not in "\n\r\t" and offset not in found
         ]
         if not missing:
             continue
