@@ -19,7 +19,7 @@ from .expand import Site, expand
 from .load import RawScenario, load_dir
 from .schema import Scenario
 from .settings import Settings, read_settings
-from .validate import validate
+from .validate import project_rules, validate
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -99,7 +99,7 @@ def check(project: Project) -> CheckResult:
                 )
             )
     log.debug("Step 2 - Validating %d scenario files", len(raws))
-    valid, problems = validate(raws)
+    valid, problems = validate(raws, project_rules(project.root))
     errors.extend(problems)
     valid, problems = _hide(valid, project.settings.hide)
     errors.extend(problems)

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from .schema import (
     ANCHOR_LABELS,
     CATEGORY_TITLES,
-    PLACEHOLDER_RE,
     REGION_NAMES,
     SHARED_AVOID_PHRASES,
     Scenario,
     Timing,
+    placeholder_keys,
+    template_tokens,
 )
 
 UNIT_WORDS = {
@@ -162,18 +163,14 @@ class Site:
 
 
 def split_segments(text: str, labels: dict[str, str]) -> tuple[Segment, ...]:
-    """Split template text into literal runs and placeholders."""
-    segments: list[Segment] = []
-    position = 0
-    for match in PLACEHOLDER_RE.finditer(text):
-        if match.start() > position:
-            segments.append(Segment(text[position : match.start()]))
-        key = match.group(1)
-        segments.append(Segment(labels[key], key))
-        position = match.end()
-    if position < len(text):
-        segments.append(Segment(text[position:]))
-    return tuple(segments)
+    """Split template text into literal runs (`{{` and `}}` made single braces) and
+    placeholders. The text is valid: validation refused any other brace."""
+    return tuple(
+        Segment(labels[token.text], token.text)
+        if token.kind == "placeholder"
+        else Segment(token.text)
+        for token in template_tokens(text)
+    )
 
 
 def paragraphs(text: str) -> tuple[str, ...]:
@@ -230,7 +227,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
     labels = {key: p.label for key, p in scenario.placeholders.items()}
     templates = {}
     for t in scenario.templates:
-        keys = list(dict.fromkeys(PLACEHOLDER_RE.findall(t.subject + "\n" + t.body)))
+        keys = list(dict.fromkeys(placeholder_keys(t.subject) + placeholder_keys(t.body)))
         templates[t.id] = TemplateView(
             id=t.id,
             anchor=f"template-{t.id}",

@@ -18,7 +18,7 @@ from typing import Literal
 
 from .errors import KeyPath, ScenarioError, did_you_mean, format_key_path
 from .load import RawScenario
-from .schema import PLACEHOLDER_RE, SHARED_AVOID_PHRASES, Scenario
+from .schema import SHARED_AVOID_PHRASES, Scenario, placeholder_keys, template_tokens
 from .validate import text_position
 
 PHONE_SUBJECT = 40
@@ -84,7 +84,7 @@ class Finding:
     def __str__(self) -> str:
         e = self.error
         return (
-            f"{e.path}:{e.line}:{e.column}: {e.key_path}: "
+            f"{e.where}: {e.key_path}: "
             f"{self.severity} {self.rule.code} {self.rule.name}: {e.message}"
         )
 
@@ -119,7 +119,18 @@ class _Context:
 
 
 def _with_examples(text: str, scenario: Scenario) -> str:
-    return PLACEHOLDER_RE.sub(lambda m: scenario.placeholders[m.group(1)].example, text)
+    return "".join(
+        scenario.placeholders[t.text].example if t.kind == "placeholder" else t.text
+        for t in template_tokens(text)
+    )
+
+
+def _without_placeholders(text: str) -> str:
+    """The text with every placeholder blanked out, each character where it was."""
+    for token in template_tokens(text):
+        if token.kind == "placeholder":
+            text = text[: token.start] + " " * (token.end - token.start) + text[token.end :]
+    return text
 
 
 def _check_lint_settings(ctx: _Context) -> None:
@@ -189,7 +200,7 @@ def _unused_placeholders(ctx: _Context) -> None:
     used = {
         key
         for template in ctx.scenario.templates
-        for key in PLACEHOLDER_RE.findall(template.subject + "\n" + template.body)
+        for key in placeholder_keys(template.subject) + placeholder_keys(template.body)
     }
     for key in ctx.scenario.placeholders:
         if key not in used:
@@ -237,7 +248,7 @@ def _spelling(ctx: _Context, words: frozenset[str]) -> None:
         paths += [("tips", name, i) for i in range(len(getattr(ctx.scenario.tips, name)))]
     for key_path in paths:
         text = ctx.text(key_path)
-        text = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text)
+        text = _without_placeholders(text)
         for match in _WORD.finditer(text):
             word = match.group(0).replace("\u2019", "'")
             lowered = word.lower()

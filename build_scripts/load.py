@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,20 @@ class ScalarInfo:
     """Column (0-based) where the lines of a block scalar's content start."""
 
 
+@dataclass(frozen=True)
+class Span:
+    """Where one scalar is written in the file's text, as character offsets."""
+
+    start: int
+    end: int
+    key_path: KeyPath
+    """The key path of the value, or of the key when `is_key`."""
+    style: str | None
+    is_key: bool
+    is_text: bool
+    """The scalar is read as text (not a number, a date, true/false or empty)."""
+
+
 @dataclass
 class RawScenario:
     """One parsed file: plain data plus positions, not yet validated."""
@@ -65,6 +80,10 @@ class RawScenario:
     key_positions: dict[KeyPath, Position] = field(default_factory=dict)
     value_positions: dict[KeyPath, Position] = field(default_factory=dict)
     scalars: dict[KeyPath, ScalarInfo] = field(default_factory=dict)
+    text: str = ""
+    """The file's text, to point at any character in it (comments included)."""
+    spans: list[Span] = field(default_factory=list)
+    """Where every scalar (value or key) is written in `text`, in file order."""
 
     def position(self, key_path: KeyPath, prefer_key: bool = False) -> Position:
         """Best position for a key path: the value (or the key), else the nearest parent."""
@@ -153,12 +172,18 @@ class _Builder:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
         value = self.constructor.construct_object(node, deep=True)
+        self._span(node, path, is_key=False, is_text=isinstance(value, str))
         if isinstance(value, str):
             indent = 0
             if node.style in ("|", ">"):
                 indent = _block_indent(node, self.lines)
-            self.raw.scalars[path] = ScalarInfo(_pos(node), node.style, indent)
+            # libyaml gives plain scalars the style "", the pure-Python parser None.
+            self.raw.scalars[path] = ScalarInfo(_pos(node), node.style or None, indent)
         return value
+
+    def _span(self, node: ScalarNode, path: KeyPath, is_key: bool, is_text: bool) -> None:
+        start, end = node.start_mark.index, node.end_mark.index
+        self.raw.spans.append(Span(start, end, path, node.style or None, is_key, is_text))
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict:
         result: dict = {}
@@ -170,6 +195,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise _ProblemError(_pos(key_node), path, "mapping keys must be plain text")
             key = self.constructor.construct_object(key_node)
+            self._span(key_node, (*path, str(key)), is_key=True, is_text=isinstance(key, str))
             if not isinstance(key, str):
                 key = str(key_node.value)
             child = (*path, key)
@@ -209,12 +235,7 @@ def load_text(data: bytes, display_path: str) -> RawScenario:
         )
 
     if len(data) > MAX_FILE_BYTES:
-        raise fail(
-            Position(1, 1),
-            (),
-            f"file is {len(data) // 1024} KiB; scenario files are limited to "
-            f"{MAX_FILE_BYTES // 1024} KiB",
-        )
+        raise fail(Position(1, 1), (), _too_large(len(data)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -224,6 +245,7 @@ def load_text(data: bytes, display_path: str) -> RawScenario:
             Position(line, column), (), "file is not valid UTF-8; save it with UTF-8 encoding"
         ) from None
     text = text.removeprefix("\ufeff")
+    raw.text = text
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -276,6 +298,21 @@ def load_text(data: bytes, display_path: str) -> RawScenario:
     return raw
 
 
+def _too_large(size: int) -> str:
+    return f"file is {size // 1024} KiB; scenario files are limited to {MAX_FILE_BYTES // 1024} KiB"
+
+
+def read_limited(file: Path, display: str) -> bytes:
+    """A file's bytes, refusing one larger than MAX_FILE_BYTES without reading it: its size is
+    checked first, and at most one byte more than the limit is ever read (a file that grows
+    while it is read, or reports no size, cannot fill the memory)."""
+    with file.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioErrors([ScenarioError(display, 1, 1, "(file)", _too_large(size))])
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
 def scenario_files(scenarios_dir: Path) -> list[Path]:
     """Every scenario file, in name order. Files starting with `_` or `.` are ignored."""
     if not scenarios_dir.is_dir():
@@ -312,7 +349,7 @@ def load_dir(
             )
             continue
         try:
-            data = file.read_bytes()
+            data = read_limited(file, display)
             digest = hashlib.sha256(data).digest()
             known = _PARSED.get(display)
             if known is None or known[0] != digest:

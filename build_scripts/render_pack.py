@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from .expand import ScenarioView, Site, TemplateView
-from .schema import ANCHOR_INPUT_LABELS
+from .schema import ANCHOR_INPUT_LABELS, PLACEHOLDER_SYNTAX
 from .templating import blanks_text
 
 PACK_ZIP = "downloads/follow-up-templates.zip"
@@ -109,7 +109,7 @@ def templates_json(site: Site) -> bytes:
     document = {
         "format": "followup-kit templates",
         "version": JSON_FORMAT_VERSION,
-        "placeholder_syntax": "{key}; any other braces are literal text",
+        "placeholder_syntax": PLACEHOLDER_SYNTAX,
         "scenarios": [scenario_json(s) for s in site.scenarios],
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Annotated, Literal
 
@@ -22,16 +24,59 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PLACEHOLDER_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 """Placeholder keys as written between braces in subjects and bodies, e.g. `{interviewer_name}`."""
 
-PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-"""A placeholder inside template text. Any other use of braces is literal text."""
+PLACEHOLDER_SYNTAX = (
+    "{key} is a placeholder: key is lowercase letters, digits and _, starting with a letter, "
+    "and is declared under the scenario's placeholders. {{ stands for a literal { and }} for "
+    "a literal }. No other braces are allowed: there are no expressions, formats or indexes."
+)
+"""The placeholder syntax of subjects and bodies, as documented in templates.json and on the
+authoring page."""
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TEMPLATE_TOKEN = re.compile(
+    r"(?P<escape>\{\{|\}\})|\{(?P<key>[a-z][a-z0-9_]*)\}|(?P<bad>\{[^{}\n]{0,60}\}|[{}])"
+)
 
 
-def _no_control_chars(value: str) -> str:
-    if _CONTROL_CHARS.search(value):
-        raise ValueError("contains a control character; remove it")
-    return value
+@dataclass(frozen=True)
+class TemplateToken:
+    """A run of template text: literal text, an escaped brace, a placeholder or a mistake."""
+
+    start: int
+    end: int
+    kind: Literal["text", "placeholder", "bad"]
+    text: str
+    """The literal text (an escaped brace already single), the placeholder's key, or the
+    faulty expression as written."""
+
+
+def template_tokens(text: str) -> Iterator[TemplateToken]:
+    """Split subject or body text by PLACEHOLDER_SYNTAX, left to right (`{{name}}` is the
+    literal text `{name}`), so that every brace is either an escape, a placeholder or bad."""
+    position = 0
+    literal: list[str] = []
+    literal_start = 0
+    for match in _TEMPLATE_TOKEN.finditer(text):
+        literal.append(text[position : match.start()])
+        position = match.end()
+        if match.group("escape"):
+            literal.append(match.group("escape")[0])
+            continue
+        if "".join(literal):
+            yield TemplateToken(literal_start, match.start(), "text", "".join(literal))
+        literal = []
+        literal_start = match.end()
+        if match.group("key"):
+            yield TemplateToken(match.start(), match.end(), "placeholder", match.group("key"))
+        else:
+            yield TemplateToken(match.start(), match.end(), "bad", match.group("bad"))
+    literal.append(text[position:])
+    if "".join(literal):
+        yield TemplateToken(literal_start, len(text), "text", "".join(literal))
+
+
+def placeholder_keys(text: str) -> list[str]:
+    """The placeholders of subject or body text, in order (repeats included)."""
+    return [t.text for t in template_tokens(text) if t.kind == "placeholder"]
 
 
 def _single_line(value: str) -> str:
@@ -44,12 +89,10 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
-    AfterValidator(_no_control_chars),
 ]
 Line = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_control_chars),
     AfterValidator(_single_line),
 ]
 PlaceholderKey = Annotated[str, StringConstraints(pattern=PLACEHOLDER_KEY_PATTERN, max_length=40)]
@@ -204,11 +247,13 @@ class Template(_Model):
     """When to choose this variant over the others."""
 
     subject: Line
-    """Subject line; may use placeholders."""
+    """Subject line; may use placeholders, written `{key}`. Braces are only for placeholders:
+    write `{{` and `}}` for a literal brace."""
 
     body: Text
-    """The email body; may use placeholders. It is sent exactly as written: one line per
-    paragraph, a blank line between paragraphs."""
+    """The email body; may use placeholders, written `{key}` (`{{` and `}}` for a literal
+    brace). It is sent exactly as written: one line per paragraph, a blank line between
+    paragraphs."""
 
 
 class RegionalNote(_Model):

@@ -2,13 +2,91 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import bisect
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import KeyPath, ScenarioError, did_you_mean
-from .load import Position, RawScenario
-from .schema import ANCHOR_LABELS, PLACEHOLDER_RE, Scenario
+from . import characters
+from .errors import KeyPath, ScenarioError, did_you_mean, format_key_path
+from .load import Position, RawScenario, Span
+from .schema import ANCHOR_LABELS, Scenario, template_tokens
+
+ENGINE_OUTPUTS = {
+    "404": "404.html, MkDocs' page for missing addresses",
+    "sitemap": "sitemap.xml, written by MkDocs",
+    "search": "search/, the search index of the search plugin",
+    "assets": "assets/, the theme's scripts, styles and images",
+}
+"""What MkDocs and Material write at the top of every site besides our pages (their own
+outputs, which no function of ours can list)."""
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """What validation needs to know about the project around the scenario files."""
+
+    reserved_ids: dict[str, str] | None = None
+    """Names the site already uses for its own pages and folders, with what uses them."""
+    drawable: frozenset[int] | None = None
+    """The code points the PDF fonts can draw; None skips the check (tests of other rules)."""
+    fonts_dir: str = characters.FONTS_DIR.as_posix()
+
+
+def site_names(docs_dir: Path) -> dict[str, str]:
+    """Every name the built site uses at its top level and in `scenarios/`, where scenario
+    pages go: the pages we generate, the downloads, the hand-written pages and folders of
+    the docs folder, and what MkDocs and the theme write themselves."""
+    from .expand import scenario_src_uri
+
+    folder = scenario_src_uri("x").rsplit("/", 1)[0]
+    names = dict(ENGINE_OUTPUTS)
+    paths = list(_generated_paths())
+    if docs_dir.is_dir():
+        for entry in docs_dir.iterdir():
+            if not entry.name.startswith((".", "_")):
+                paths.append(entry.name + ("/" if entry.is_dir() else ""))
+        inside = docs_dir / folder
+        if inside.is_dir():
+            paths += [
+                f"{folder}/{e.name}"
+                for e in inside.iterdir()
+                if e.suffix not in (".yml", ".yaml") and not e.name.startswith((".", "_"))
+            ]
+    # A name inside the scenarios' own folder is the sharper clash: list those first.
+    for path in sorted(paths, key=lambda p: (not p.startswith(f"{folder}/"), p)):
+        first, _, rest = path.partition("/")
+        if first == folder and rest:
+            names.setdefault(rest.split("/")[0].split(".")[0], path)
+        names.setdefault(first.split(".")[0], path)
+    return names
+
+
+@functools.cache
+def _generated_paths() -> tuple[str, ...]:
+    """What our own code adds to every site: the generated pages and the downloads."""
+    from . import render_pack, render_site
+    from .expand import Site
+
+    empty = Site(scenarios=(), categories=())
+    paths = [uri for kind in render_site.PAGE_KINDS for uri, _ in kind.pages(empty)]
+    return (*paths, render_site.GUIDE_PDF, render_pack.PACK_ZIP, render_pack.TEMPLATES_JSON)
+
+
+def project_rules(root: Path) -> SiteRules:
+    """The rules for the scenarios of the project at `root`."""
+    fonts = root / characters.FONTS_DIR
+    return SiteRules(
+        reserved_ids=site_names(root / "content"),
+        # Without fonts of its own the PDF uses the system's, which differ from machine to
+        # machine: then nothing can be promised, and nothing is refused.
+        drawable=characters.drawable(fonts) if characters.font_files(fonts) else None,
+        fonts_dir=characters.FONTS_DIR.as_posix(),
+    )
 
 
 def _describe(value: object) -> str:
@@ -20,7 +98,7 @@ def _describe(value: object) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"text {value[:60]!r}"
+        return "text '{}'".format(value[:60].replace("\n", "\\n"))
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -140,8 +218,20 @@ def text_position(raw: RawScenario, key_path: KeyPath, offset: int) -> Position:
         return Position(line, column)
     if "\n" not in value and info.style is None:
         return Position(info.start.line, info.start.column + offset)
-    if "\n" not in value and info.style in ("'", '"') and "\\" not in value and "'" not in value:
-        return Position(info.start.line, info.start.column + 1 + offset)
+    if info.style in ("'", '"'):
+        span = next((s for s in raw.spans if s.key_path == key_path and not s.is_key), None)
+        source = raw.text[span.start : span.end] if span else "\n"
+        if "\n" not in source:  # on one line: count the escapes before the character
+            index = 1
+            for _ in range(min(offset, len(value))):
+                if info.style == "'" and source.startswith("''", index):
+                    index += 2
+                elif info.style == '"' and source.startswith("\\", index):
+                    escape = _ESCAPE.match(source, index)
+                    index = escape.end() if escape else index + 2
+                else:
+                    index += 1
+            return Position(info.start.line, info.start.column + index)
     return info.start
 
 
@@ -223,22 +313,199 @@ def _semantic_errors(raw: RawScenario) -> Iterable[ScenarioError]:
 
     placeholders = data.get("placeholders") if isinstance(data, dict) else None
     declared = list(placeholders) if isinstance(placeholders, dict) else []
-    for i, template in _items(data, "templates"):
+    for i, _ in _items(data, "templates"):
         for field in ("subject", "body"):
-            text = _text(template, field)
-            for match in PLACEHOLDER_RE.finditer(text or ""):
-                key = match.group(1)
-                if key in declared:
-                    continue
-                pos = text_position(raw, ("templates", i, field), match.start())
-                yield ScenarioError(
-                    raw.path,
-                    pos.line,
-                    pos.column,
-                    f"templates[{i}].{field}",
-                    f"placeholder '{{{key}}}' is not declared under placeholders"
-                    f"{did_you_mean(key, declared)}",
-                )
+            yield from _template_text_errors(raw, ("templates", i, field), declared)
+
+
+def _template_text_errors(
+    raw: RawScenario, key_path: KeyPath, declared: list[str]
+) -> Iterator[ScenarioError]:
+    """Every brace of a subject or body is a declared `{key}`, or an escape (`{{`, `}}`)."""
+    value: object = raw.data
+    for part in key_path:
+        value = value.get(part) if isinstance(value, dict) else value[part]  # type: ignore[index]
+    if not isinstance(value, str):
+        return
+    for token in template_tokens(value):
+        if token.kind == "text":
+            continue
+        pos = text_position(raw, key_path, token.start)
+        if token.kind == "placeholder":
+            if token.text in declared:
+                continue
+            message = (
+                f"placeholder '{{{token.text}}}' is not declared under placeholders"
+                f"{did_you_mean(token.text, declared)}"
+            )
+        elif len(token.text) == 1:
+            message = (
+                f"a single '{token.text}' is not allowed: braces are only for placeholders "
+                f"like {{name}}; write {token.text * 2} for a literal '{token.text}'"
+            )
+        else:
+            message = (
+                f"'{token.text}' is not a placeholder: a placeholder is {{key}}, a key declared "
+                "under placeholders (lowercase letters, digits and _) with nothing else between "
+                "the braces; write {{ and }} for literal braces"
+                f"{_placeholder_hint(token.text, declared)}"
+            )
+        yield ScenarioError(raw.path, pos.line, pos.column, format_key_path(key_path), message)
+
+
+def _placeholder_hint(expression: str, declared: list[str]) -> str:
+    """`{Company name}` -> "; did you mean '{company_name}'?" when such a key is declared."""
+    guess = re.sub(r"[^a-z0-9]+", "_", expression.strip("{}").strip().lower()).strip("_")
+    if guess in declared:
+        return f"; did you mean '{{{guess}}}'?"
+    match = did_you_mean(guess, declared) if guess else ""
+    return match.replace("'", "'{", 1).replace("'?", "}'?") if match else ""
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _offset_position(starts: list[int], offset: int) -> Position:
+    line = bisect.bisect_right(starts, offset) - 1
+    return Position(line + 1, offset - starts[line] + 1)
+
+
+_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_SHORT_ESCAPES = {"N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029", "0": "\x00"}
+
+
+def _escaped_chars(raw: RawScenario, span: Span) -> Iterator[tuple[int, str]]:
+    """(offset, character) of every backslash escape of a double-quoted scalar."""
+    if span.style != '"':
+        return
+    for match in _ESCAPE.finditer(raw.text, span.start, span.end):
+        code = match.group(0)[1:]
+        if code[0] in "xuU" and len(code) > 1:
+            yield match.start(), chr(int(code[1:], 16))
+        elif code in _SHORT_ESCAPES:
+            yield match.start(), _SHORT_ESCAPES[code]
+        elif code in "abtnvfre":
+            yield (
+                match.start(),
+                {"a": "\a", "b": "\b", "v": "\v", "f": "\f", "e": "\x1b"}.get(code, "\t"),
+            )
+
+
+def _span_at(spans: list[Span], starts: list[int], offset: int) -> Span | None:
+    index = bisect.bisect_right(starts, offset) - 1
+    if index >= 0 and spans[index].start <= offset < spans[index].end:
+        return spans[index]
+    return None
+
+
+def _character_errors(raw: RawScenario, rules: SiteRules) -> Iterator[ScenarioError]:
+    """Invisible formatting anywhere in the file (comments included), and characters that no
+    PDF font can draw in any text value, each at its exact line and column."""
+    text = raw.text
+    lines = _line_starts(text)
+    spans = sorted(raw.spans, key=lambda s: s.start)
+    span_starts = [s.start for s in spans]
+
+    def error(offset: int, span: Span | None, message: str) -> ScenarioError:
+        pos = _offset_position(lines, offset)
+        where = format_key_path(span.key_path) if span else "(file)"
+        if span is not None and span.is_key:
+            message = f"in the key: {message}"
+        elif span is None:
+            message = f"outside any value (a comment?): {message}"
+        return ScenarioError(raw.path, pos.line, pos.column, where, message)
+
+    def invisible(offset: int, char: str, literal: bool) -> str | None:
+        kind = characters.invisible_kind(char)
+        if kind is None:
+            return None
+        if (
+            literal
+            and characters.is_joiner(char)
+            and characters.joiner_is_spelling(
+                text[offset - 1 : offset], text[offset + 1 : offset + 2]
+            )
+        ):
+            return None
+        return (
+            f"{characters.describe(char)} is {kind}; text must show what it holds: remove it "
+            "(see SECURITY.md)"
+        )
+
+    # Distinct characters first: most files hold only a few dozen, and none of the suspects.
+    distinct = set(text)
+    escapes = [
+        (offset, char, span)
+        for span in spans
+        if span.style == '"' and "\\" in text[span.start : span.end]
+        for offset, char in _escaped_chars(raw, span)
+    ]
+    found: set[int] = set()
+    suspects = {c for c in distinct if not " " <= c <= "~" and characters.invisible_kind(c)}
+    if suspects:
+        for match in re.finditer(f"[{re.escape(''.join(sorted(suspects)))}]", text):
+            message = invisible(match.start(), match.group(0), literal=True)
+            if message:
+                found.add(match.start())
+                yield error(match.start(), _span_at(spans, span_starts, match.start()), message)
+    for offset, char, span in escapes:
+        message = invisible(offset, char, literal=False)
+        if message:
+            found.add(offset)
+            yield error(offset, span, message)
+
+    if rules.drawable is None:
+        return
+    drawable = rules.drawable
+    undrawable = {c for c in distinct if ord(c) not in drawable and c not in "\n\r\t"}
+    pattern = re.compile(f"[{re.escape(''.join(sorted(undrawable)))}]") if undrawable else None
+    for span in spans:
+        if span.is_key or not span.is_text:
+            continue
+        missing = [(offset, char) for offset, char, where in escapes if where is span] + (
+            [(m.start(), m.group(0)) for m in pattern.finditer(text, span.start, span.end)]
+            if pattern is not None
+            else []
+        )
+        missing = [
+            (offset, char)
+            for offset, char in missing
+            if ord(char) not in drawable and char not in "\n\r\t" and offset not in found
+        ]
+        if not missing:
+            continue
+        missing.sort()
+        offset, char = missing[0]
+        others = len({c for _, c in missing}) - 1
+        more = (
+            f" (and {others} more such character{'s' if others != 1 else ''} in this text)"
+            if others
+            else ""
+        )
+        if characters.is_emoji(char):
+            message = (
+                f"{characters.describe(char)} is an emoji{more}; no font in {rules.fonts_dir}/ "
+                "can draw it, so the PDF could not show it: write it in words"
+            )
+        else:
+            message = (
+                f"{characters.describe(char)}{more}: no font in {rules.fonts_dir}/ can draw "
+                "it, so the PDF could not show it; remove it, or add a font that has it to "
+                f"{rules.fonts_dir}/ (with an @font-face rule in templates/pdf/print.css)"
+            )
+        yield error(offset, span, message)
+
+
+def _id_errors(raw: RawScenario, rules: SiteRules) -> Iterator[ScenarioError]:
+    """A scenario id that is already the name of one of the site's own pages or folders."""
+    scenario_id = raw.data.get("id") if isinstance(raw.data, dict) else None
+    if rules.reserved_ids and isinstance(scenario_id, str) and scenario_id in rules.reserved_ids:
+        yield raw.error(
+            ("id",),
+            f"id '{scenario_id}' is taken by the site itself ({rules.reserved_ids[scenario_id]}); "
+            "choose another id",
+        )
 
 
 def _useful_errors(errors: list[dict]) -> list[dict]:
@@ -265,9 +532,11 @@ def _useful_errors(errors: list[dict]) -> list[dict]:
     return useful
 
 
-def validate_one(raw: RawScenario) -> tuple[Scenario | None, list[ScenarioError]]:
+def validate_one(
+    raw: RawScenario, rules: SiteRules = SiteRules()
+) -> tuple[Scenario | None, list[ScenarioError]]:
     """Validate one file. Returns the scenario (if the schema accepted it) and its problems."""
-    semantic = list(_semantic_errors(raw))
+    semantic = [*_semantic_errors(raw), *_character_errors(raw, rules), *_id_errors(raw, rules)]
     try:
         scenario = Scenario.model_validate(raw.data)
     except ValidationError as exc:
@@ -279,7 +548,7 @@ def validate_one(raw: RawScenario) -> tuple[Scenario | None, list[ScenarioError]
 
 
 def validate(
-    raws: Sequence[RawScenario],
+    raws: Sequence[RawScenario], rules: SiteRules = SiteRules()
 ) -> tuple[list[tuple[Scenario, RawScenario]], list[ScenarioError]]:
     """Validate every file and the links between files (unique ids, `related`).
 
@@ -288,7 +557,7 @@ def validate(
     valid: list[tuple[Scenario, RawScenario]] = []
     errors: list[ScenarioError] = []
     for raw in raws:
-        scenario, problems = validate_one(raw)
+        scenario, problems = validate_one(raw, rules)
         errors.extend(problems)
         if scenario is not None and not problems:
             valid.append((scenario, raw))

@@ -35,3 +35,67 @@ def test_error_messages_match_golden(case: Path, tmp_path: Path, update_goldens:
 def test_every_error_case_reports_a_problem() -> None:
     for case in CASES:
         assert (case / "expected.txt").read_text(encoding="utf-8") != "no problems\n", case.name
+
+
+def _font_with(path: Path, text: str) -> None:
+    """A minimal TrueType font whose cmap holds the characters of `text` (empty outlines)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef"] + [f"uni{ord(c):04X}" for c in dict.fromkeys(text)]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in text})
+    builder.setupGlyf({name: TTGlyphPen(None).glyph() for name in names})
+    builder.setupHorizontalMetrics({name: (500, 0) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Fork Script", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(str(path))
+
+
+def _scenario_file(project: Path, name: str, title: str) -> Path:
+    source = (CASES[0].parent / "undeclared-placeholder" / "demo.yml").read_text(encoding="utf-8")
+    text = source.replace("id: demo", f"id: {name}").replace("title: Demo scenario", title)
+    text = text.replace("{nmae}", "{name}")
+    target = project / "content" / "scenarios" / f"{name}.yml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_characters_no_project_font_draws_are_refused_until_a_font_for_them_is_added(
+    project: Path,
+) -> None:
+    _scenario_file(project, "fork-script", "title: Thanks, Жанна")
+    problems = [
+        str(e) for e in build_scripts.check(build_scripts.Project.from_root(project)).errors
+    ]
+    assert problems == [
+        "content/scenarios/fork-script.yml:2:16: title: U+0416 CYRILLIC CAPITAL LETTER ZHE "
+        "(and 2 more such characters in this text): no font in templates/pdf/fonts/ can draw it, "
+        "so the PDF could not show it; remove it, or add a font that has it to "
+        "templates/pdf/fonts/ (with an @font-face rule in templates/pdf/print.css)"
+    ]
+    # A fork that ships a font for the script is not refused: coverage is read from the fonts.
+    _font_with(project / "templates" / "pdf" / "fonts" / "ForkScript.ttf", "Жанна")
+    assert build_scripts.check(build_scripts.Project.from_root(project)).errors == []
+
+
+def test_ids_are_refused_when_the_docs_folder_already_has_a_page_or_folder_of_that_name(
+    project: Path,
+) -> None:
+    _scenario_file(project, "faq", "title: Questions")
+    _scenario_file(project, "press", "title: Press")
+    assert build_scripts.check(build_scripts.Project.from_root(project)).errors == []
+    (project / "content" / "faq.md").write_text("# FAQ\n", encoding="utf-8")
+    (project / "content" / "press").mkdir()
+    problems = [
+        str(e) for e in build_scripts.check(build_scripts.Project.from_root(project)).errors
+    ]
+    assert problems == [
+        "content/scenarios/faq.yml:1:5: id: id 'faq' is taken by the site itself (faq.md); "
+        "choose another id",
+        "content/scenarios/press.yml:1:5: id: id 'press' is taken by the site itself (press/); "
+        "choose another id",
+    ]

@@ -7,10 +7,15 @@ up as inert, literal text in the site, the PDFs and the downloads. expected.json
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import re
+import resource
 import shutil
 import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -114,3 +119,63 @@ def test_payloads_stay_inert_text_everywhere(accepted_site: Path, name: str) -> 
         if payload.isascii():
             assert squash(payload) in pdf_text, f"{payload!r} not printed literally in the PDF"
     assert "{{" not in pack or "{{ " in json_text  # template syntax survives only as text
+
+
+def test_brace_escapes_come_out_as_single_braces_in_every_output(accepted_site: Path) -> None:
+    downloads = accepted_site / "downloads"
+    txt = (downloads / "templates" / "literal-braces" / "note.txt").read_text(encoding="utf-8")
+    assert txt == (
+        "Subject: Ref {2024-17} for [Name]\n\n"
+        "Dear [Name], the set {a, b} and {[Name]} stay as written.\n"
+    )
+    eml = email.message_from_bytes(
+        (downloads / "templates" / "literal-braces" / "note.eml").read_bytes(),
+        policy=email.policy.default,
+    )
+    assert eml["Subject"] == "Ref {2024-17} for [Name]"
+    assert "the set {a, b} and {[Name]} stay" in eml.get_body().get_content()
+    html = (accepted_site / "scenarios" / "literal-braces" / "index.html").read_text("utf-8")
+    article = "".join(parse_html(html[html.index("<article") : html.index("</article>")]).text)
+    assert "Ref {2024-17} for [Name]" in squash(article)
+    assert "{{" not in article.replace("{{ and }}", "")
+    pdf = squash(pdftotext(downloads / "scenarios" / "literal-braces.pdf"))
+    assert "Ref {2024-17} for [Name]" in pdf
+    assert "{{" not in pdf.replace("{{ and }}", "")
+    # templates.json keeps the template text in its documented syntax, where {{ is one brace.
+    document = json.loads((downloads / "templates.json").read_text(encoding="utf-8"))
+    assert "{{" in document["placeholder_syntax"]
+    (scenario,) = [s for s in document["scenarios"] if s["id"] == "literal-braces"]
+    assert scenario["templates"][0]["subject"] == "Ref {{2024-17}} for {name}"
+
+
+def test_a_huge_file_is_refused_by_its_size_without_being_read(tmp_path: Path) -> None:
+    """A sparse 8 GiB file costs no disk; reading it would need 8 GiB of memory, which the
+    check is not given (its address space is capped at 1 GiB)."""
+    from helpers import ENV, copy_project
+
+    project = copy_project(tmp_path / "project")
+    huge = project / "content" / "scenarios" / "huge.yml"
+    with huge.open("wb") as handle:
+        handle.truncate(8 * 1024**3)
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
+
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+        preexec_fn=cap_memory,
+    )
+    assert done.returncode == 1, done.stderr
+    assert (
+        "content/scenarios/huge.yml:1:1: (file): file is 8388608 KiB; scenario files are "
+        "limited to 256 KiB" in done.stderr
+    )
+    assert "Traceback" not in done.stderr
+    assert "internal error" not in done.stderr
+    assert time.monotonic() - started < 30
