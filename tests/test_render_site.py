@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -9,6 +10,7 @@ import pytest
 import yaml
 from helpers import parse_html
 
+import build_scripts
 from build_scripts.expand import describe_timing, expand
 from build_scripts.load import load_text
 from build_scripts.render_site import fill_markers, render
@@ -114,3 +116,32 @@ def test_scenario_list_marker_is_replaced_with_links_relative_to_the_page() -> N
         "<!-- followup:scenario-list -->", site, ROOT / "templates", "guide/page.md"
     )
     assert "(../scenarios/basic.md)" in nested
+
+
+QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
+
+
+def test_region_timing_and_notes_are_english_and_quote_foreign_terms() -> None:
+    """The spelling lint does not read the regions table, so a French word ("relance") slipped
+    into English timing text. A word from another language may appear only in quotes, as the
+    term it is ("mail de remerciement", "Sie")."""
+    from spellchecker import SpellChecker
+
+    checker = SpellChecker(language="en", distance=1)
+    known = {
+        line.strip().lower()
+        for line in (ROOT / "content" / "wordlist.txt").read_text(encoding="utf-8").splitlines()
+    }
+    site = build_scripts.build(build_scripts.Project(ROOT))
+    unknown = []
+    for s in site.scenarios:
+        for region in s.regions:
+            for field in ("timing", "note"):
+                text = QUOTED.sub(" ", getattr(region, field) or "")
+                for match in WORD.finditer(text):
+                    word = match.group(0).lower().removesuffix("'s")
+                    if len(word) < 3 or word in known or not checker.unknown([word]):
+                        continue
+                    unknown.append(f"{s.id}: {region.name}: {field}: {match.group(0)}")
+    assert unknown == []
