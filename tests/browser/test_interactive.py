@@ -400,3 +400,11 @@ def test_quality_meter_waits_for_input_and_every_built_in_template_passes_it(
             warnings = meter.locator(".fu-meter-warn, .fu-meter-bad").all_text_contents()
             assert warnings == [], f"{s.id}/{s.templates[i].id}: {warnings}"
         page.evaluate("localStorage.clear()")
+
+
+def test_search_index_quotes_the_emails_not_the_buttons(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    for control in ("Copy email", "Open in email app", "Download .eml", "Clear my details"):
+        assert control not in text
+    assert "Dear [Interviewer" in text
