@@ -86,3 +86,14 @@ def test_search_with_a_query_typed_has_no_serious_violations(
     expect(page.locator(".md-search-result__item").first).to_be_visible()
     expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_email_too_long_for_a_mail_link_has_no_serious_violations(
+    page: Page, scheme: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto("/scenarios/post-interview/")
+    page.get_by_label("Topic you discussed").fill("a long tangent " * 120)
+    expect(page.locator("[data-fu-mail-note]").first).to_be_visible()
+    assert serious_violations(page) == []
