@@ -481,7 +481,7 @@
             return (values[key] || "").trim();
           });
           renderMeter(meter, started ? meterItems(template, email, data, values) : [
-            ["info", "Fill in your details above and this checks your email: subject length, word count, blanks left and phrases to avoid."]
+            ["info", "Once you fill in your details above, this checks your email: subject length, word count, blanks left and phrases to avoid."]
           ]);
           meter.hidden = false;
         }

@@ -222,7 +222,7 @@ def test_planner_uses_the_interview_time_for_hour_steps(page: Page) -> None:
 def test_quality_meter_flags_a_long_subject_blanks_and_phrases(page: Page) -> None:
     page.goto("/scenarios/post-interview/")
     meter = page.locator('.fu-template[data-template="brief"] [data-fu-meter]')
-    expect(meter).to_contain_text("Fill in your details above")
+    expect(meter).to_contain_text("Once you fill in your details above")
     page.get_by_label("Company").fill("Northwind Health")
     expect(meter).to_contain_text("Still blank: Interviewer's name")
     long_name = "Dr Alexandra Konstantinopoulou-Whitfield"
