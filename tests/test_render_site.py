@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -9,6 +10,7 @@ import pytest
 import yaml
 from helpers import parse_html
 
+import build_scripts
 from build_scripts.expand import describe_timing, expand
 from build_scripts.load import load_text
 from build_scripts.render_site import fill_markers, render
@@ -114,3 +116,119 @@ def test_scenario_list_marker_is_replaced_with_links_relative_to_the_page() -> N
         "<!-- followup:scenario-list -->", site, ROOT / "templates", "guide/page.md"
     )
     assert "(../scenarios/basic.md)" in nested
+
+
+QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
+
+
+def test_region_timing_and_notes_are_english_and_quote_foreign_terms() -> None:
+    """The spelling lint does not read the regions table, so a French word ("relance") slipped
+    into English timing text. A word from another language may appear only in quotes, as the
+    term it is ("mail de remerciement", "Sie")."""
+    from spellchecker import SpellChecker
+
+    checker = SpellChecker(language="en", distance=1)
+    known = {
+        line.strip().lower()
+        for line in (ROOT / "content" / "wordlist.txt").read_text(encoding="utf-8").splitlines()
+    }
+    site = build_scripts.build(build_scripts.Project(ROOT))
+    unknown = []
+    for s in site.scenarios:
+        for region in s.regions:
+            for field in ("timing", "note"):
+                text = QUOTED.sub(" ", getattr(region, field) or "")
+                for match in WORD.finditer(text):
+                    word = match.group(0).lower().removesuffix("'s")
+                    if len(word) < 3 or word in known or not checker.unknown([word]):
+                        continue
+                    unknown.append(f"{s.id}: {region.name}: {field}: {match.group(0)}")
+    assert unknown == []
+
+
+# Details are shared between scenario pages by key, so a value typed for one page's template
+# fills every other page's templates too. Every scenario's example of a key, and every value its
+# help suggests ('such as "this morning" or "on Tuesday"'), is put into every sentence slot the
+# key has in any scenario, and the filled sentence is read by the rules below.
+SUCH_AS = re.compile(r'such as ("[^"]+"(?:,? (?:or|and) "[^"]+"|, "[^"]+")*)')
+SUBJECT_PRONOUNS = {"i", "we", "he", "she", "they"}
+PREPOSITIONS = {"about", "on", "of", "with", "at", "by", "for", "from", "in", "into", "during"}
+DETERMINERS = {"the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this"}
+TO_INFINITIVE = {"going", "want", "plan", "intend", "hope", "like", "need", "able", "glad", "try"}
+ON_DEICTIC = re.compile(r"(yesterday|today|tomorrow|tonight|(last|next|this) \w+)\b", re.I)
+REPEAT_ONCE = {"since", "because", "also", "again", "still", "already", "then"}
+WORDS = re.compile(r"[\w']+")
+
+
+def suggested_values(placeholder) -> list[str]:
+    values = [placeholder.example]
+    for match in SUCH_AS.finditer(placeholder.help):
+        values += re.findall(r'"([^"]+)"', match.group(1))
+    return values
+
+
+def slot_problems(before: str, value: str, after: str) -> list[str]:
+    """What is wrong with `value` in the slot between `before` and `after` (one sentence)."""
+    clause = re.split(r"[.;:!?]\s", before)[-1]
+    lead = WORDS.findall(clause.lower())
+    words = WORDS.findall(value.lower())
+    tail = WORDS.findall(after.lower())
+    if not words:
+        return []
+    problems = []
+    if lead and lead[-1] == words[0]:
+        problems.append(f"'{words[0]}' twice in a row")
+    if tail and tail[0] == words[-1]:
+        problems.append(f"'{words[-1]}' twice in a row")
+    for word in sorted(REPEAT_ONCE & set(lead) & set(words)):
+        problems.append(f"'{word}' both in the sentence and in the value")
+    if lead and lead[-1] == "to" and len(lead) > 1 and lead[-2] in TO_INFINITIVE:
+        if words[0].endswith("ing") or words[0] in DETERMINERS | SUBJECT_PRONOUNS | PREPOSITIONS:
+            problems.append("a verb must follow 'to'")
+    elif lead and lead[-1] in PREPOSITIONS:
+        if words[0] in SUBJECT_PRONOUNS | PREPOSITIONS:
+            problems.append(f"a sentence or a preposition after '{lead[-1]}'")
+        if lead[-1] == "on" and ON_DEICTIC.match(value):
+            problems.append("'on' before a day that takes no 'on'")
+    since_clause = lead and lead[0] == "since" and clause.rstrip().endswith(",")
+    if since_clause and words[0] not in SUBJECT_PRONOUNS:
+        problems.append("a sentence with its own subject must follow 'Since ...,'")
+    return problems
+
+
+def slots(text: str, key: str, examples: dict[str, str]) -> list[tuple[str, str]]:
+    """(text before, text after) of every {key} in `text`, within its sentence, with the other
+    placeholders filled with `examples`."""
+
+    def fill(part: str) -> str:
+        return re.sub(r"\{([a-z0-9_]+)\}", lambda m: examples[m.group(1)], part)
+
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        for slot in re.finditer(r"\{" + key + r"\}", sentence):
+            found.append((fill(sentence[: slot.start()]), fill(sentence[slot.end() :])))
+    return found
+
+
+def test_shared_details_fill_every_scenario_sentence_grammatically() -> None:
+    site = build_scripts.build(build_scripts.Project(ROOT))
+    owners: dict[str, list] = {}
+    for s in site.scenarios:
+        for p in s.placeholders:
+            owners.setdefault(p.key, []).append((s, p))
+    assert len(owners["recent_update"]) > 1  # keys are shared: the check has work to do
+    problems = []
+    for key, pairs in owners.items():
+        values = {v: s.id for s, p in pairs for v in suggested_values(p)}
+        for s, _ in pairs:
+            examples = {p.key: p.example for p in s.placeholders}
+            for t in s.templates:
+                for before, after in slots(t.subject + "\n" + t.body, key, examples):
+                    problems += [
+                        f"{s.id}/{t.id}: {{{key}}} with {value!r} (from {source}): "
+                        f"{problem}: {before}{value}{after}"
+                        for value, source in values.items()
+                        for problem in slot_problems(before, value, after)
+                    ]
+    assert problems == [], "\n".join(problems)

@@ -8,8 +8,9 @@
 (function () {
   "use strict";
 
-  var STORE_DETAILS = "followup-kit:details";
-  var STORE_DATES = "followup-kit:dates";
+  var STORE_PREFIX = "followup-kit:";
+  var STORE_DETAILS = STORE_PREFIX + "details";
+  var STORE_DATES = STORE_PREFIX + "dates";
   var MAILTO_LIMIT = 1800;
   var PHONE_SUBJECT = 40;
   var DESKTOP_SUBJECT = 60;
@@ -30,6 +31,33 @@
     } catch (error) {
       /* Storage may be disabled (private mode): the page still works, it just forgets. */
     }
+  }
+
+  /* Everything this script ever stored, whatever it was called, so clearing forgets it all. */
+  function forgetAll() {
+    try {
+      var ours = [];
+      for (var i = 0; i < window.localStorage.length; i += 1) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(STORE_PREFIX) === 0) ours.push(key);
+      }
+      ours.forEach(function (key) { window.localStorage.removeItem(key); });
+    } catch (error) {
+      /* Storage disabled: nothing was stored. */
+    }
+  }
+
+  /* Time of day of an anchor ("15:30"), kept with the dates; "__time" is the interview's time
+     as earlier versions stored it. */
+  function timeKey(anchor) {
+    return "time:" + anchor;
+  }
+
+  function loadDates() {
+    var dates = load(STORE_DATES);
+    if (dates.__time && !dates[timeKey("interview")]) dates[timeKey("interview")] = dates.__time;
+    delete dates.__time;
+    return dates;
   }
 
   function announce(element, message) {
@@ -249,7 +277,7 @@
       } else {
         var date = parseDate(dates[step.anchor]);
         if (date) {
-          var time = step.anchor === "interview" ? /^(\d{2}):(\d{2})$/.exec(dates.__time || "") : null;
+          var time = /^(\d{2}):(\d{2})$/.exec(dates[timeKey(step.anchor)] || "");
           base = { date: date, minutes: time ? +time[1] * 60 + +time[2] : null };
         }
       }
@@ -383,13 +411,14 @@
       var mark = document.createElement("span");
       mark.className = "fu-meter-mark";
       mark.setAttribute("aria-hidden", "true");
-      mark.textContent = item[0] === "ok" ? "\u2713" : "!";
+      mark.textContent = item[0] === "ok" ? "\u2713" : item[0] === "info" ? "\u2192" : "!";
       entry.appendChild(mark);
       entry.appendChild(document.createTextNode(" " + item[1]));
       list.appendChild(entry);
     });
     element.appendChild(list);
-    element.dataset.state = items.some(function (i) { return i[0] !== "ok"; }) ? "warn" : "ok";
+    element.dataset.state = items.some(function (i) { return i[0] === "warn" || i[0] === "bad"; })
+      ? "warn" : items.some(function (i) { return i[0] === "info"; }) ? "waiting" : "ok";
   }
 
   /* ---- The page ---- */
@@ -404,7 +433,8 @@
     if (root.dataset) root.dataset.fuReady = "1";
 
     var values = load(STORE_DETAILS);
-    var dates = load(STORE_DATES);
+    var dates = loadDates();
+    var resetPlanner = function () {};
     var templates = {};
     data.templates.forEach(function (t) { templates[t.id] = t; });
 
@@ -425,24 +455,34 @@
         if (!template) return;
         var email = filled(template, data, values);
         var mail = box.querySelector("[data-fu-mailto]");
-        if (mail) {
+        var mailOff = box.querySelector("[data-fu-mailto-off]");
+        var mailNote = box.querySelector("[data-fu-mail-note]");
+        if (mail && mailOff && mailNote) {
           var href = "mailto:?subject=" + encodeURIComponent(email.subject) +
             "&body=" + encodeURIComponent(email.body.replace(/\r?\n/g, "\r\n"));
-          if (href.length > MAILTO_LIMIT) {
-            mail.removeAttribute("href");
-            mail.setAttribute("aria-disabled", "true");
-            mail.title = "This email is " + href.length + " characters as a mail link; mail apps break near 2,000. Use Copy email instead.";
-            mail.dataset.tooLong = String(href.length);
-          } else {
-            mail.setAttribute("href", href);
-            mail.removeAttribute("aria-disabled");
-            mail.removeAttribute("title");
-            delete mail.dataset.tooLong;
-          }
+          var tooLong = href.length > MAILTO_LIMIT;
+          /* A link without href is neither focusable nor safe from Material's instant
+             navigation, so a too-long email swaps the link for a button that says why. */
+          mail.setAttribute("href", tooLong ? "mailto:" : href);
+          mail.hidden = tooLong;
+          mailOff.hidden = !tooLong;
+          mailOff.dataset.length = tooLong ? String(href.length) : "";
+          mailNote.hidden = !tooLong;
+          mailNote.textContent = tooLong
+            ? "Open in email app is off: this email is too long for a mail link (" + href.length +
+              " characters; mail apps break near 2,000). Use Copy email or Download .eml instead."
+            : "";
         }
         var meter = box.querySelector("[data-fu-meter]");
         if (meter) {
-          renderMeter(meter, meterItems(template, email, data, values));
+          /* Until the reader types one of its blanks the email is not theirs yet: judging the
+             [Label] text would only warn about the labels. */
+          var started = !template.placeholders.length || template.placeholders.some(function (key) {
+            return (values[key] || "").trim();
+          });
+          renderMeter(meter, started ? meterItems(template, email, data, values) : [
+            ["info", "Once you fill in your details above, this checks your email: subject length, word count, blanks left and phrases to avoid."]
+          ]);
           meter.hidden = false;
         }
       });
@@ -471,11 +511,13 @@
       var clear = panel.querySelector("[data-fu-clear]");
       clear.addEventListener("click", function () {
         values = {};
-        try { window.localStorage.removeItem(STORE_DETAILS); } catch (error) { /* ignore */ }
+        dates = {};
+        forgetAll();
         inputs.forEach(function (input) { input.value = ""; });
         if (sender) sender.value = "";
+        resetPlanner();
         render();
-        announce(panelStatus, "Your details were cleared from this browser.");
+        announce(panelStatus, "Your details and planner dates were cleared from this browser.");
       });
     }
 
@@ -499,14 +541,13 @@
           );
         });
       });
-      var mail = actions.querySelector("[data-fu-mailto]");
-      mail.addEventListener("click", function (event) {
-        if (mail.dataset.tooLong) {
-          event.preventDefault();
-          announce(status, "This email is too long to open in a mail app (" + mail.dataset.tooLong +
+      var mailOff = actions.querySelector("[data-fu-mailto-off]");
+      if (mailOff) {
+        mailOff.addEventListener("click", function () {
+          announce(status, "This email is too long to open in a mail app (" + mailOff.dataset.length +
             " characters as a link; mail apps break near 2,000). Use Copy email instead.");
-        }
-      });
+        });
+      }
       actions.querySelector("[data-fu-eml]").addEventListener("click", function () {
         var email = filled(template, data, values);
         download(data.id + "-" + template.id + ".eml", "message/rfc822", emlFile(email, data, values));
@@ -519,7 +560,7 @@
       planner.hidden = false;
       var plannerStatus = root.querySelector("[data-fu-planner-status]");
       var dateInputs = Array.prototype.slice.call(planner.querySelectorAll("[data-fu-anchor]"));
-      var timeInput = planner.querySelector("[data-fu-time]");
+      var timeInputs = Array.prototype.slice.call(planner.querySelectorAll("[data-fu-time]"));
       var showDates = function () {
         var plans = planSteps(data, dates);
         Array.prototype.forEach.call(root.querySelectorAll(".fu-step[data-step]"), function (item) {
@@ -549,14 +590,19 @@
           showDates();
         });
       });
-      if (timeInput) {
-        timeInput.value = dates.__time || "";
-        timeInput.addEventListener("input", function () {
-          dates.__time = timeInput.value;
+      timeInputs.forEach(function (input) {
+        var key = timeKey(input.getAttribute("data-fu-time"));
+        input.value = dates[key] || "";
+        input.addEventListener("input", function () {
+          dates[key] = input.value;
           save(STORE_DATES, dates);
           showDates();
         });
-      }
+      });
+      resetPlanner = function () {
+        dateInputs.concat(timeInputs).forEach(function (input) { input.value = ""; });
+        showDates();
+      };
       showDates();
       planner.addEventListener("submit", function (event) { event.preventDefault(); });
       planner.querySelector("[data-fu-ics]").addEventListener("click", function () {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from helpers import ROOT
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 import build_scripts
 
@@ -68,3 +68,32 @@ def test_every_page_of_the_built_site_is_checked(built_site: Path) -> None:
     }
     built = {"/" if b == "//" else b for b in built}
     assert built - {"/search/"} <= set(PAGES)
+
+
+# One word, several words (results with "more on this page"), and a word no page has (results
+# that list the missing term): each shows other parts of the results list.
+@pytest.mark.parametrize("query", ["thank", "offer deadline salary", "recruiter zzyzx"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_with_a_query_typed_has_no_serious_violations(
+    page: Page, scheme: str, query: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto("/scenarios/post-interview/")
+    page.wait_for_load_state("networkidle")  # the search index
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    search.press_sequentially(query)
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_email_too_long_for_a_mail_link_has_no_serious_violations(
+    page: Page, scheme: str
+) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto("/scenarios/post-interview/")
+    page.get_by_label("Topic you discussed").fill("a long tangent " * 120)
+    expect(page.locator("[data-fu-mail-note]").first).to_be_visible()
+    assert serious_violations(page) == []

@@ -140,10 +140,11 @@ def test_mailto_link_carries_the_subject_and_body(page: Page, site_model) -> Non
 def test_an_email_too_long_for_a_mail_link_offers_copy_instead(page: Page) -> None:
     page.goto("/scenarios/post-interview/")
     page.get_by_label("Topic you discussed").fill("a long tangent " * 120)
-    link = page.locator('.fu-template[data-template="standard"] [data-fu-mailto]')
-    expect(link).to_have_attribute("aria-disabled", "true")
-    assert link.get_attribute("href") is None
-    link.click()
+    box = page.locator('.fu-template[data-template="standard"]')
+    expect(box.get_by_role("link", name="Open in email app")).to_have_count(0)
+    off = box.get_by_role("button", name="Open in email app")
+    expect(off).to_have_attribute("aria-disabled", "true")
+    off.click(force=True)  # aria-disabled: Playwright would wait for it to be enabled
     status = page.locator('.fu-template[data-template="standard"] [data-fu-copy-status]')
     expect(status).to_contain_text("too long to open in a mail app")
 
@@ -208,7 +209,7 @@ def test_planner_uses_the_interview_time_for_hour_steps(page: Page) -> None:
     expect(first).to_have_text(
         "Earliest Thu, 19 Nov 2026 · Ideal Thu, 19 Nov 2026 · Latest Fri, 20 Nov 2026"
     )
-    page.get_by_label("Time it ended (optional)").fill("15:30")
+    page.get_by_label("Time the interview ended (optional)").fill("15:30")
     expect(first).to_have_text(
         "Earliest Thu, 19 Nov 2026, 17:30 · Ideal Thu, 19 Nov 2026, 19:30 · "
         "Latest Fri, 20 Nov 2026, 15:30"
@@ -221,7 +222,9 @@ def test_planner_uses_the_interview_time_for_hour_steps(page: Page) -> None:
 def test_quality_meter_flags_a_long_subject_blanks_and_phrases(page: Page) -> None:
     page.goto("/scenarios/post-interview/")
     meter = page.locator('.fu-template[data-template="brief"] [data-fu-meter]')
-    expect(meter).to_contain_text("Still blank:")
+    expect(meter).to_contain_text("Once you fill in your details above")
+    page.get_by_label("Company").fill("Northwind Health")
+    expect(meter).to_contain_text("Still blank: Interviewer's name")
     long_name = "Dr Alexandra Konstantinopoulou-Whitfield"
     page.get_by_label("Interviewer's name").fill(long_name)
     subject = f"Thanks for your time today, {long_name}"
@@ -263,3 +266,145 @@ def test_without_javascript_the_templates_and_downloads_still_work(browser, base
     assert response.ok
     assert b"Subject: " in response.body()
     context.close()
+
+
+def hour_chain_steps(s) -> list[int]:
+    """Numbers of the steps measured in hours all the way back to a named anchor: the steps
+    whose dates depend on the time of that anchor."""
+    timed: list[int] = []
+    for step in s.steps:
+        if step.unit == "hours" and (step.after_step is None or step.after_step in timed):
+            timed.append(step.number)
+    return timed
+
+
+def step_dates(page: Page) -> list[str]:
+    return page.locator(".fu-step [data-fu-dates]").evaluate_all(
+        "nodes => nodes.map(n => n.hidden ? '' : n.textContent)"
+    )
+
+
+def test_every_time_field_changes_the_dates_and_every_hour_step_gets_a_time(
+    page: Page, site_model
+) -> None:
+    for s in site_model.scenarios:
+        page.goto(f"/scenarios/{s.id}/")
+        for field in page.locator("[data-fu-anchor]").all():
+            field.fill("2026-11-19")
+        times = page.locator("[data-fu-time]").all()
+        for field in times:
+            before = step_dates(page)
+            field.fill("15:30")
+            after = step_dates(page)
+            label = field.evaluate("f => f.labels[0].textContent")
+            assert after != before, f"{s.id}: '{label}' changes no date"
+        dates = step_dates(page)
+        for number in hour_chain_steps(s):
+            assert re.search(r", \d\d:\d\d", dates[number - 1]), (
+                f"{s.id}: step {number} is measured in hours but shows no time: "
+                f"{dates[number - 1]!r}"
+            )
+        if not hour_chain_steps(s):
+            assert times == [], f"{s.id}: a time field that no step uses"
+        page.evaluate("localStorage.clear()")
+
+
+def test_planner_uses_the_time_of_a_rejection_for_its_hour_steps(page: Page) -> None:
+    page.goto("/scenarios/after-rejection/")
+    page.get_by_label("Date the rejection arrived").fill("2026-11-19")
+    page.get_by_label("Time the rejection arrived (optional)").fill("15:30")
+    first = page.locator('.fu-step[data-step="1"] [data-fu-dates]')
+    # 4-48 hours after Thursday 15:30.
+    expect(first).to_have_text("Earliest Thu, 19 Nov 2026, 19:30 · Latest Sat, 21 Nov 2026, 15:30")
+    expect(page.get_by_label("Time the interview ended (optional)")).to_have_count(0)
+
+
+def test_without_javascript_no_control_that_needs_it_is_visible(
+    browser, base_url: str, site_model
+) -> None:
+    context: BrowserContext = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    for s in site_model.scenarios:
+        page.goto(f"/scenarios/{s.id}/")
+        # Every button on a scenario page works through followup.js, and so does everything
+        # the page marks `hidden` until the script shows it.
+        shown = page.locator(".md-content button, .md-content [hidden]").evaluate_all(
+            "nodes => nodes.filter(n => n.getClientRects().length > 0)"
+            ".map(n => n.outerHTML.slice(0, 80))"
+        )
+        assert shown == [], s.id
+        expect(page.get_by_role("link", name="Open in email app")).to_have_count(0)
+    context.close()
+
+
+def test_a_mail_link_too_long_is_reachable_explains_why_and_logs_no_error(page: Page) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/scenarios/post-interview/")
+    page.get_by_label("Topic you discussed").fill("a long tangent " * 120)
+    box = page.locator('.fu-template[data-template="standard"]')
+    box.get_by_role("button", name="Copy body").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate_handle("document.activeElement")
+    off = box.get_by_role("button", name="Open in email app")
+    expect(off).to_be_focused()
+    assert focused.evaluate("e => e.getAttribute('aria-disabled')") == "true"
+    expect(off).to_have_accessible_description(re.compile("too long for a mail link"))
+    page.keyboard.press("Enter")
+    expect(box.locator("[data-fu-copy-status]")).to_contain_text("too long to open in a mail app")
+    off.click(force=True)
+    page.wait_for_timeout(300)
+    assert errors == []
+    # Shortening the email brings the real link back.
+    page.get_by_label("Topic you discussed").fill("the dashboard")
+    expect(box.get_by_role("link", name="Open in email app")).to_have_attribute(
+        "href", re.compile("^mailto:")
+    )
+    expect(off).to_be_hidden()
+
+
+def test_clear_my_details_removes_everything_the_page_stored(page: Page) -> None:
+    page.goto("/scenarios/post-interview/")
+    before = set(page.evaluate("Object.keys(localStorage)"))
+    page.get_by_label("Company").fill("Northwind Health")
+    page.get_by_label("Your email address (optional)").fill("sam@example.org")
+    page.get_by_label("Interview date").fill("2026-11-19")
+    page.get_by_label("Time the interview ended (optional)").fill("15:30")
+    assert set(page.evaluate("Object.keys(localStorage)")) > before
+    page.get_by_role("button", name="Clear my details").click()
+    assert set(page.evaluate("Object.keys(localStorage)")) <= before
+    expect(page.get_by_label("Interview date")).to_have_value("")
+    expect(page.get_by_label("Time the interview ended (optional)")).to_have_value("")
+    expect(page.locator('.fu-step[data-step="1"] [data-fu-dates]')).to_be_hidden()
+    page.reload()
+    expect(page.get_by_label("Interview date")).to_have_value("")
+    expect(page.get_by_label("Company")).to_have_value("")
+
+
+def test_quality_meter_waits_for_input_and_every_built_in_template_passes_it(
+    page: Page, site_model
+) -> None:
+    for s in site_model.scenarios:
+        page.goto(f"/scenarios/{s.id}/")
+        meters = page.locator("[data-fu-meter]")
+        expect(meters).to_have_count(len(s.templates))
+        for i in range(meters.count()):
+            expect(meters.nth(i)).to_contain_text("Check before sending")
+            expect(meters.nth(i).locator(".fu-meter-warn, .fu-meter-bad")).to_have_count(0)
+        for p in s.used_placeholders:
+            page.locator(f'[data-fu-key="{p.key}"]').fill(p.example)
+        for i in range(meters.count()):
+            meter = meters.nth(i)
+            expect(meter).to_contain_text("Every blank is filled in.")
+            warnings = meter.locator(".fu-meter-warn, .fu-meter-bad").all_text_contents()
+            assert warnings == [], f"{s.id}/{s.templates[i].id}: {warnings}"
+        page.evaluate("localStorage.clear()")
+
+
+def test_search_index_quotes_the_emails_not_the_buttons(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    for control in ("Copy email", "Open in email app", "Download .eml", "Clear my details"):
+        assert control not in text
+    assert "Dear [Interviewer" in text
