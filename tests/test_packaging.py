@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import sysconfig
+import zipfile
+from pathlib import Path
 
+import pytest
 from helpers import ENV, ROOT
 
 NO_CHROMIUM = "/nonexistent/chromium"
@@ -95,3 +100,165 @@ def test_readme_apt_line_installs_every_system_tool_the_tests_call() -> None:
         assert package in packages
     assert "fonts-dejavu-core" in packages
     assert "python3-venv" in packages
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_dependencies_are_exactly_what_the_package_and_mkdocs_yml_use() -> None:
+    import ast
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {
+        _canonical(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0]) for d in project["dependencies"]
+    }
+    modules: set[str] = set()
+    for file in (ROOT / "build_scripts").glob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(), str(file))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    config = (ROOT / "mkdocs.yml").read_text()
+    modules |= {m for m in ("material", "pymdownx") if re.search(rf"\b{m}\b", config)}
+    distributions = packages_distributions()
+    used = {
+        _canonical(dist)
+        for module in modules - set(sys.stdlib_module_names) - {"build_scripts"}
+        for dist in distributions.get(module, [module])
+    }
+    assert used - declared == set(), "imported but not declared"
+    assert declared - used == set(), "declared but never imported"
+
+
+def test_jinja2_floor_excludes_releases_with_known_advisories() -> None:
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    (jinja,) = [Requirement(d) for d in project["dependencies"] if d.lower().startswith("jinja2")]
+    assert not jinja.specifier.contains("3.1.5")  # CVE-2025-27516
+    assert jinja.specifier.contains("3.1.6")
+
+
+def test_licence_file_is_mit_and_ships_in_the_metadata() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT"
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License")
+    assert "Copyright (c) 2026 followup-kit contributors" in text
+    assert "LICENSE" in project["license-files"]
+
+
+# A normal `pip install .`, in a fresh virtual environment that borrows this one's dependencies
+# (so no network is needed) but not its editable install of build_scripts.
+PACKAGE_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "build_scripts")
+PROJECT_FILES = ("mkdocs.yml", "content", "templates", "site_overrides", "build_scripts")
+POISON = 'raise ImportError("the project folder\'s copy of build_scripts was imported")\n'
+
+
+def _copy(names: tuple[str, ...], target: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    target.mkdir(parents=True)
+    for name in names:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=ignore)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def _check(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+    assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(virtual environment, the wheel installed in it)."""
+    work = tmp_path_factory.mktemp("install")
+    source = _copy(PACKAGE_SOURCES, work / "source")
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
+    _check([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", work / "dist", source])
+    (wheel,) = (work / "dist").glob("followup_kit-*.whl")
+    venv = work / "venv"
+    _check([sys.executable, "-m", "venv", "--without-pip", venv])
+    python = venv / "bin" / "python"
+    site_packages = Path(
+        _check(
+            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
+        ).stdout.strip()
+    )
+    # A .pth line adds this environment's packages; the .pth files in them (this environment's
+    # editable build_scripts) are not run, so build_scripts comes from the wheel alone.
+    ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    (site_packages / "borrowed.pth").write_text("\n".join(sorted(ours)) + "\n")
+    _check([*pip, "--python", python, "install", "--no-deps", "--no-index", wheel])
+    # The `mkdocs` command as pip writes it: its own folder first on sys.path, never the cwd.
+    mkdocs = venv / "bin" / "mkdocs"
+    mkdocs.write_text(f"#!{python}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.exit(cli())\n")
+    mkdocs.chmod(0o755)
+    return venv, wheel
+
+
+def test_wheel_holds_the_package_and_licence_but_no_project_files(installed) -> None:
+    _, wheel = installed
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    assert {n.split("/")[0] for n in names} == {
+        "build_scripts",
+        wheel.name.split("-py3")[0] + ".dist-info",
+    }
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    expected = {f"build_scripts/{p.name}" for p in (ROOT / "build_scripts").glob("*.py")}
+    assert expected <= set(names)
+
+
+def test_non_editable_install_builds_with_followup_and_plain_mkdocs(installed, tmp_path) -> None:
+    venv, _ = installed
+    project = _copy(PROJECT_FILES, tmp_path / "project")
+    # The project folder keeps its copy of the code (mkdocs.yml loads the hook from there), but
+    # the installed package is the one that runs: importing the project's copy fails loudly.
+    init = project / "build_scripts" / "__init__.py"
+    init.write_text(POISON + init.read_text())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # The first build renders every PDF; the second may reuse them from this fresh cache.
+    env = {**ENV, "FOLLOWUP_CACHE_DIR": str(tmp_path / "cache"), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPATH", None)
+    scenarios = sorted(p.stem for p in (project / "content" / "scenarios").glob("*.yml"))
+
+    def assert_built(site: Path) -> None:
+        assert (site / "index.html").is_file()
+        for scenario in scenarios:
+            assert (site / "scenarios" / scenario / "index.html").is_file(), scenario
+            assert (site / "downloads" / "scenarios" / f"{scenario}.pdf").read_bytes()[
+                :5
+            ] == b"%PDF-"
+        assert (site / "downloads" / "follow-up-guide.pdf").read_bytes()[:5] == b"%PDF-"
+
+    followup = venv / "bin" / "followup"
+    _check(
+        [followup, "--project", project, "build", "--quiet", "--site-dir", tmp_path / "a"],
+        cwd=elsewhere,
+        env=env,
+    )
+    assert_built(tmp_path / "a")
+    mkdocs = venv / "bin" / "mkdocs"
+    _check(
+        [mkdocs, "build", "--strict", "-q", "-f", project / "mkdocs.yml", "-d", tmp_path / "b"],
+        cwd=elsewhere,
+        env=env,
+    )
+    assert_built(tmp_path / "b")
+    # From inside the project folder, as a forker types it.
+    _check([mkdocs, "build", "--strict", "-q"], cwd=project, env={**env, "FOLLOWUP_PDF": "off"})
+    assert (project / "site" / "index.html").is_file()
