@@ -262,3 +262,44 @@ def test_non_editable_install_builds_with_followup_and_plain_mkdocs(installed, t
     # From inside the project folder, as a forker types it.
     _check([mkdocs, "build", "--strict", "-q"], cwd=project, env={**env, "FOLLOWUP_PDF": "off"})
     assert (project / "site" / "index.html").is_file()
+
+
+def test_fonts_tool_writes_into_the_project_it_runs_in(installed, tmp_path) -> None:
+    from fontTools.ttLib import TTFont
+
+    from build_scripts.fonts import FACES
+
+    venv, _ = installed
+    project = _copy(("mkdocs.yml", "templates"), tmp_path / "project")
+    fonts = project / "templates" / "pdf" / "fonts"
+    # DejaVu's file names, filled with our own cut of it: the tool needs no system fonts here.
+    dejavu = tmp_path / "dejavu"
+    dejavu.mkdir()
+    for ours, (theirs, _, _) in FACES.items():
+        shutil.copy2(fonts / ours, dejavu / theirs)
+        (fonts / ours).unlink()
+    python = venv / "bin" / "python"
+    _check([python, "-m", "build_scripts.fonts", dejavu], cwd=project / "templates", env=ENV)
+    for ours, (_, family, _) in FACES.items():
+        assert TTFont(fonts / ours)["name"].getDebugName(1) == family
+    installed_package = _check(
+        [python, "-c", "import build_scripts; print(build_scripts.__file__)"], cwd=tmp_path
+    ).stdout.strip()
+    assert not (Path(installed_package).parent.parent / "templates").exists()
+
+
+def test_fonts_tool_names_missing_sources_and_the_package_to_install(installed, tmp_path) -> None:
+    venv, _ = installed
+    project = _copy(("mkdocs.yml",), tmp_path / "project")
+    done = subprocess.run(
+        [venv / "bin" / "python", "-m", "build_scripts.fonts", tmp_path / "empty"],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "DejaVuSans.ttf" in done.stderr
+    assert "fonts-dejavu-extra" in done.stderr
+    assert "Traceback" not in done.stderr
