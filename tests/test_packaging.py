@@ -228,7 +228,7 @@ def test_non_editable_install_builds_with_followup_and_plain_mkdocs(installed, t
     # The project folder keeps its copy of the code (mkdocs.yml loads the hook from there), but
     # the installed package is the one that runs: importing the project's copy fails loudly.
     init = project / "build_scripts" / "__init__.py"
-    init.write_text(POISON + init.read_text())
+    init.write_text(init.read_text() + POISON)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # The first build renders every PDF; the second may reuse them from this fresh cache.

@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 
 
 MISSING_CHROMIUM = (
-    f"Chromium not found at {CHROMIUM!r}: the browser tests need it. On Debian or Ubuntu: "
+    f"Chromium not found at {CHROMIUM!r}: the browser tests need it. On Debian: "
     "apt-get install chromium (or set CHROMIUM to a Chromium or Chrome executable); "
     'pytest -m "not browser" runs the other tests.'
 )
