@@ -23,7 +23,33 @@ from .validate import project_rules, validate
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
-__all__ = ["CheckResult", "Project", "ScenarioError", "ScenarioErrors", "Site", "build", "check"]
+__all__ = [
+    "CheckResult",
+    "Project",
+    "ProjectNotFoundError",
+    "ScenarioError",
+    "ScenarioErrors",
+    "Site",
+    "build",
+    "check",
+    "find_root",
+]
+
+
+class ProjectNotFoundError(Exception):
+    """No folder holding mkdocs.yml where a project was looked for."""
+
+
+def find_root(start: Path) -> Path:
+    """The project folder: `start` or the nearest of its parents that holds mkdocs.yml.
+
+    Project files (content, templates, fonts) are always found from here, never from where
+    this package is installed: a normal `pip install .` puts the package in site-packages."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file():
+            return folder
+    raise ProjectNotFoundError(f"no mkdocs.yml found in {start} or its parents")
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,11 @@ class Project:
     @property
     def templates_dir(self) -> Path:
         return self.root / "templates"
+
+    @property
+    def pdf_fonts_dir(self) -> Path:
+        """The fonts the PDFs embed (made by `python -m build_scripts.fonts`)."""
+        return self.templates_dir / "pdf" / "fonts"
 
 
 @dataclass(frozen=True)

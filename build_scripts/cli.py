@@ -58,6 +58,9 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
         return 1
     command = [
         sys.executable,
+        # -P: the project folder (the cwd) stays off sys.path, so its copy of build_scripts
+        # cannot shadow the installed package, exactly as under a plain `mkdocs build`.
+        "-P",
         "-m",
         "mkdocs",
         "build",

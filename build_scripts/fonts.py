@@ -1,4 +1,4 @@
-"""Regenerate the print fonts in templates/pdf/fonts/ from DejaVu.
+"""Regenerate the print fonts in the project's templates/pdf/fonts/ from DejaVu.
 
 The PDFs embed these fonts whole (the guide is joined from separately rendered parts, and a
 whole font is byte-for-byte the same in every part, so the joined guide keeps one copy), and
@@ -6,16 +6,21 @@ PDF viewers need a form field's font whole anyway. Whole DejaVu is 750 KB a face
 DejaVu cut down to the Latin letters, punctuation and symbols our guide uses (about 33 KB a
 face). Text outside them falls back to the system's fonts, subset as usual.
 
-Run: python -m build_scripts.fonts [folder holding DejaVuSans.ttf ...]
+Run in the project folder (the one holding mkdocs.yml), or name it with --project:
+python -m build_scripts.fonts [folder holding DejaVuSans.ttf ...] [--project DIR]
+(Debian: DejaVu Sans and Mono are in fonts-dejavu-core, the oblique faces in fonts-dejavu-extra.)
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from . import Project, ProjectNotFoundError, find_root
+
 DEFAULT_SOURCE = Path("/usr/share/fonts/truetype/dejavu")
-TARGET = Path(__file__).resolve().parent.parent / "templates" / "pdf" / "fonts"
 CODEPOINTS = frozenset(
     [
         0x0A,  # line feed (pre-wrapped template bodies)
@@ -76,10 +81,45 @@ def make_font(source: Path, target: Path, family: str, style: str) -> None:
     font.save(str(target))
 
 
-def main(source_dir: Path = DEFAULT_SOURCE) -> None:
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write every face of FACES into the project's font folder; 1 (and why) if it cannot."""
+    parser = argparse.ArgumentParser(
+        prog="python -m build_scripts.fonts",
+        description="Regenerate the PDF fonts in templates/pdf/fonts/ from DejaVu.",
+    )
+    parser.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help=f"folder holding the DejaVu .ttf files (default: {DEFAULT_SOURCE})",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="project folder (the one holding mkdocs.yml); default: found from the current folder",
+    )
+    args = parser.parse_args(argv)
+    try:
+        root = find_root(args.project or Path.cwd())
+    except ProjectNotFoundError as problem:
+        print(f"fonts: {problem}", file=sys.stderr)
+        return 1
+    missing = [s for s, _, _ in FACES.values() if not (args.source / s).is_file()]
+    if missing:
+        print(
+            f"fonts: not found in {args.source}: {', '.join(missing)} (Debian: apt-get install "
+            "fonts-dejavu-core fonts-dejavu-extra, or name the folder that has them)",
+            file=sys.stderr,
+        )
+        return 1
+    target = Project(root).pdf_fonts_dir
+    target.mkdir(parents=True, exist_ok=True)
     for name, (source, family, style) in FACES.items():
-        make_font(source_dir / source, TARGET / name, family, style)
+        make_font(args.source / source, target / name, family, style)
+    print(f"fonts: wrote {len(FACES)} fonts to {target}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SOURCE)
+    sys.exit(main())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email.policy
 import functools
 import io
 import json
 import zipfile
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import format_datetime
 
 from .expand import ScenarioView, Site, TemplateView
@@ -22,6 +25,9 @@ JSON_FORMAT_VERSION = 1
 DRAFT_SENDER = "your-address@example.invalid"
 """Stands in for the reader's address in downloaded drafts (RFC 5322 wants a From field;
 `.invalid` can never be delivered, so a forgotten one fails loudly)."""
+DRAFT_FROM = Address(display_name="[Your name]", addr_spec=DRAFT_SENDER)
+"""The drafts' From: the reader's name as a blank, like the blanks of the body. Built as an
+Address so that the brackets are quoted: bare, they make the header unreadable to mail parsers."""
 
 
 def template_file(scenario_id: str, template_id: str, extension: str) -> str:
@@ -47,13 +53,39 @@ def as_eml(template: TemplateView, edition: dt.date) -> bytes:
 def _eml(subject: str, body: str, edition: dt.date) -> bytes:
     # Kept between builds of one process: under `mkdocs serve` an edit changes a few drafts,
     # and Python's email package is a tenth of a rebuild.
-    message = EmailMessage(policy=email.policy.SMTP)
-    message["From"] = f"[Your name] <{DRAFT_SENDER}>"
+    # A header is one line: characters that Python counts as line breaks (U+2028, U+0085...)
+    # pass the schema's single-line check but would make the email package refuse the header.
+    subject = " ".join(subject.splitlines())
+    if "=?" in subject:
+        # The email package writes ASCII text as it is, and a mail reader would decode
+        # "=?...?=" in it as an encoded word: such a subject goes out encoded, as parsed source.
+        source = f"Subject: {_encoded_words(subject)}\r\n\r\n".encode("ascii")
+        message = BytesParser(EmailMessage, policy=email.policy.SMTP).parsebytes(source)
+    else:
+        message = EmailMessage(policy=email.policy.SMTP)
+        message["Subject"] = subject
+    message["From"] = DRAFT_FROM
     message["Date"] = format_datetime(dt.datetime.combine(edition, dt.time(9), dt.UTC))
-    message["Subject"] = subject
     message["X-Unsent"] = "1"
+    # Mail knows only whole lines: a carriage return the YAML spelled out ends a line too.
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
     message.set_content(body + "\n", cte="quoted-printable")
     return message.as_bytes()
+
+
+def _encoded_words(text: str) -> str:
+    """RFC 2047 encoded words for `text`, each within 75 characters, one per folded line."""
+    words: list[str] = []
+    chunk = ""
+    for char in text:
+        # 45 bytes are 60 characters of base64, 72 with "=?utf-8?b?" and "?=".
+        if len((chunk + char).encode()) > 45:
+            words.append(chunk)
+            chunk = ""
+        chunk += char
+    words.append(chunk)
+    encoded = (base64.b64encode(word.encode()).decode("ascii") for word in words)
+    return "\r\n ".join(f"=?utf-8?b?{word}?=" for word in encoded)
 
 
 def scenario_json(scenario: ScenarioView) -> dict:
@@ -124,7 +156,7 @@ One folder per scenario, two files per template:
   <scenario>/<template>.eml   the same as an unsent email draft; open it in your mail app
 
 Replace every [Bracketed label] with your own details before you send, and in the .eml
-drafts put your own address in place of {sender}.
+drafts put your own name and address in place of {sender}.
 templates.json holds the same templates with their timing, for other tools.
 """
 
@@ -132,7 +164,7 @@ templates.json holds the same templates with their timing, for other tools.
 def render(site: Site, edition: dt.date) -> dict[str, bytes]:
     """Every file of the pack, keyed by its path in the site."""
     outputs: dict[str, bytes] = {}
-    members: dict[str, bytes] = {"README.txt": README.format(sender=DRAFT_SENDER).encode()}
+    members: dict[str, bytes] = {"README.txt": README.format(sender=DRAFT_FROM).encode()}
     for scenario in site.scenarios:
         for template in scenario.templates:
             text = as_text(template).encode("utf-8")

@@ -1,10 +1,15 @@
-"""Browser tests: the built site served on 127.0.0.1, driven by Playwright in Debian's Chromium."""
+"""Browser tests: the built site served on 127.0.0.1, driven by Playwright in Debian's Chromium.
+
+Every test in this folder is marked `browser` (`pytest -m "not browser"` leaves them out). Without
+Chromium they are skipped with one message, except in CI (`CI` set), where that is an error.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +28,50 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+MISSING_CHROMIUM = (
+    f"Chromium not found at {CHROMIUM!r}: the browser tests need it. On Debian: "
+    "apt-get install chromium (or set CHROMIUM to a Chromium or Chrome executable); "
+    'pytest -m "not browser" runs the other tests.'
+)
+
+
+def chromium_found() -> bool:
+    return shutil.which(CHROMIUM) is not None
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tryfirst: the marks must be on before `-m` deselects by them.
+    here = Path(__file__).parent
+    missing = not chromium_found()
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason=MISSING_CHROMIUM))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    # pytest reports a skip at each test's own line; these all have one cause, so they are
+    # reported at this file, where the summary folds them into a single line.
+    report = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and MISSING_CHROMIUM in longrepr[2]:
+        report.longrepr = (__file__, None, longrepr[2])
+    return report
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # In CI a missing browser is a broken set-up, never a reason to pass: one error, no tests run.
+    if in_ci() and not chromium_found() and any("browser" in i.keywords for i in session.items):
+        raise pytest.UsageError(MISSING_CHROMIUM)
 
 
 @pytest.fixture(scope="session")
