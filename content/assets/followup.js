@@ -14,7 +14,8 @@
   var MAILTO_LIMIT = 1800;
   var PHONE_SUBJECT = 40;
   var DESKTOP_SUBJECT = 60;
-  var PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
+  /* A blank is `{key}`; `{{` and `}}` are escaped literal braces, matched first. */
+  var PLACEHOLDER = /\{\{|\}\}|\{([a-z][a-z0-9_]*)\}/g;
 
   function load(key) {
     try {
@@ -69,7 +70,10 @@
   /* ---- Text of a template, with the reader's values or [Label] blanks ---- */
 
   function fill(text, data, values) {
+    /* `{{` and `}}` are literal braces (the build refuses any other brace that is not a blank). */
     return text.replace(PLACEHOLDER, function (whole, key) {
+      if (whole === "{{") return "{";
+      if (whole === "}}") return "}";
       var value = (values[key] || "").trim();
       if (value) return value;
       var placeholder = data.placeholders[key];
@@ -130,7 +134,8 @@
 
   /* RFC 2047 encoded words for a header value that is not plain ASCII. */
   function encodeHeader(value) {
-    if (/^[\x20-\x7e]*$/.test(value)) return value;
+    /* Plain ASCII goes as it is, unless it could be read as an encoded word itself. */
+    if (/^[\x20-\x7e]*$/.test(value) && value.indexOf("=?") < 0) return value;
     var words = [];
     var chunk = "";
     Array.from(value).forEach(function (char) {
@@ -185,12 +190,17 @@
       pad(date.getSeconds()) + " " + sign + pad(Math.floor(offset / 60)) + pad(offset % 60);
   }
 
+  /* An ASCII dot-atom address (RFC 5322 3.4.1); anything else falls back to the example sender. */
+  var ADDRESS = /^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
   function emlFile(email, data, values) {
     var address = (values.__sender || "").trim();
-    if (!/^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+$/.test(address)) address = data.sender;
+    if (!ADDRESS.test(address)) address = data.sender;
     var name = (values.your_name || "").trim().replace(/["\\\r\n]/g, "");
     /* An ASCII name is quoted; any other is an RFC 2047 encoded word, which must not be. */
-    var display = /^[\x20-\x7e]*$/.test(name) ? '"' + name + '"' : encodeHeader(name);
+    var display = /^[\x20-\x7e]*$/.test(name) && name.indexOf("=?") < 0
+      ? '"' + name + '"'
+      : encodeHeader(name);
     var from = name ? display + " <" + address + ">" : address;
     return [
       "From: " + from,

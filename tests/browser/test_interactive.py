@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import functools
+import http.server
 import json
 import re
+import threading
 import urllib.parse
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import icalendar
 import pytest
-from helpers import ROOT
+from helpers import ROOT, build_site, copy_project
 from playwright.sync_api import BrowserContext, Page, expect
 
 import build_scripts
@@ -408,3 +412,85 @@ def test_search_index_quotes_the_emails_not_the_buttons(built_site: Path) -> Non
     for control in ("Copy email", "Open in email app", "Download .eml", "Clear my details"):
         assert control not in text
     assert "Dear [Interviewer" in text
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def brace_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fork whose thank-you template has literal braces (`{{` / `}}`), served on 127.0.0.1."""
+    project = copy_project(tmp_path_factory.mktemp("braces") / "project")
+    source = project / "content/scenarios/post-interview.yml"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace(
+        'subject: "Thank you: {role} interview"',
+        'subject: "Thank you: {role} interview (ref {{2024-17}})"',
+    )
+    source.write_text(text, encoding="utf-8")
+    site = project / "site"
+    site.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FOLLOWUP_PDF", "off")
+        build_site(project, site, site_url=url + "/")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_literal_braces_come_out_single_in_copy_mail_link_and_eml(
+    page: Page, brace_site: str
+) -> None:
+    page.goto(brace_site + "/scenarios/post-interview/")
+    fill_panel(page, {"role": "Data Analyst"})
+    card = page.locator('.fu-template[data-template="standard"]')
+    expected = "Thank you: Data Analyst interview (ref {2024-17})"
+    card.get_by_role("button", name="Copy subject").click()
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    href = card.get_by_role("link", name="Open in email app").get_attribute("href")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
+    assert query["subject"] == [expected]
+    with page.expect_download() as info:
+        card.get_by_role("button", name="Download .eml").click()
+    message = email.message_from_bytes(
+        Path(info.value.path()).read_bytes(), policy=email.policy.default
+    )
+    assert message["Subject"] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "role"),
+    [
+        ("=?utf-8?q?Admin?=", "a[b]@example.org", "=?utf-8?q?Boss?="),
+        ("Zoë Taylor", "zoë@example.org", "Analyst"),
+        ("Sam Taylor", ".dot.@example.org", "Analyst"),
+    ],
+)
+def test_eml_headers_keep_what_the_reader_typed_and_refuse_bad_addresses(
+    page: Page, name: str, address: str, role: str
+) -> None:
+    page.goto("/scenarios/post-interview/")
+    fill_panel(page, {**VALUES, "your_name": name, "role": role})
+    page.get_by_label("Your email address (optional)").fill(address)
+    with page.expect_download() as info:
+        page.locator('.fu-template[data-template="standard"]').get_by_role(
+            "button", name="Download .eml"
+        ).click()
+    raw = Path(info.value.path()).read_bytes()
+    assert raw.split(b"\r\n\r\n", 1)[0].isascii()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert not message.defects
+    sender = message["From"].addresses[0]
+    assert sender.display_name == name
+    # An address that is not a plain ASCII dot-atom falls back to the example sender.
+    assert sender.addr_spec == "your-address@example.invalid"
+    assert message["Subject"] == f"Thank you: {role} interview"
