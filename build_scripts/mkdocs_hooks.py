@@ -397,3 +397,23 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         if described:
             page.meta["description"] = described
     return html
+
+
+def _run_the_installed_adapter() -> None:
+    """mkdocs.yml loads this file by its path in the project, but `build_scripts` may be
+    installed from another copy (a non-editable `pip install .`). Then the installed adapter's
+    hooks replace this file's, so the adapter and the core it calls are always one version."""
+    here = Path(__file__).resolve().parent
+    installed = Path(build_scripts.__file__).resolve().parent
+    if installed == here:
+        return
+    import importlib
+
+    adapter = importlib.import_module("build_scripts.mkdocs_hooks")
+    names = globals()
+    for name in [n for n in names if n.startswith("on_")]:
+        del names[name]
+    names.update({n: getattr(adapter, n) for n in dir(adapter) if n.startswith("on_")})
+
+
+_run_the_installed_adapter()

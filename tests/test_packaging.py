@@ -229,6 +229,13 @@ def test_non_editable_install_builds_with_followup_and_plain_mkdocs(installed, t
     # the installed package is the one that runs: importing the project's copy fails loudly.
     init = project / "build_scripts" / "__init__.py"
     init.write_text(init.read_text() + POISON)
+    # mkdocs.yml loads the project's hook file by its path: its hooks must give way too.
+    hooks = project / "build_scripts" / "mkdocs_hooks.py"
+    startup = 'def on_startup(command: str, dirty: bool) -> None:\n'
+    assert startup in hooks.read_text()
+    hooks.write_text(
+        hooks.read_text().replace(startup, startup + '    raise RuntimeError("project copy")\n')
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # The first build renders every PDF; the second may reuse them from this fresh cache.
