@@ -76,6 +76,17 @@ class PdfOptions:
     paper: Paper = "a4"
     language: str = "en"
     keywords: tuple[str, ...] = ("job interview", "follow-up", "thank-you email", "templates")
+    page_footer: str = "Page {page} of {total}"
+    """The foot of each page (format fields `{page}` and `{total}`)."""
+    contents_footer: str = "Page {page}"
+    """The foot of each contents page (`{page}` in roman numerals)."""
+
+
+def page_footer(options: PdfOptions, pdf_dir: Path) -> pdf_join.PageFooter:
+    """The page numbers' wording and font: the project's own, in `pdf_dir`/fonts/."""
+    return pdf_join.PageFooter(
+        pdf_dir / "fonts" / pdf_join.FOOTER_FONT_FILE, options.page_footer, options.contents_footer
+    )
 
 
 @dataclass(frozen=True)
@@ -448,14 +459,14 @@ def front_html(
 @dataclass(frozen=True)
 class PdfJob:
     """One PDF to render: its name, its name in messages, a description of everything its HTML
-    is made from (the cache key), how to make that HTML, and whether it is also published as a
-    document of its own (with its own page numbers)."""
+    is made from (the cache key), how to make that HTML, and, for a part also published as a
+    document of its own, the footer of its own page numbers (`standalone`)."""
 
     name: str
     document: str
     inputs: str
     make_html: Callable[[], str]
-    standalone: bool = False
+    standalone: pdf_join.PageFooter | None = None
     label: str = ""
     """How the job is named in the build log (default: `name`)."""
 
@@ -504,10 +515,14 @@ def _inputs_digest(folders: Sequence[Path]) -> str:
 
 
 def _render(
-    html: str, document: str, base_dir: Path, allowed: tuple[Path, ...], standalone: bool
+    html: str,
+    document: str,
+    base_dir: Path,
+    allowed: tuple[Path, ...],
+    standalone: pdf_join.PageFooter | None,
 ) -> tuple[bytes, bytes | None]:
     part = write_pdf(html, document, base_dir, allowed)
-    return part, pdf_join.standalone(part) if standalone else None
+    return part, pdf_join.standalone(part, standalone) if standalone else None
 
 
 def _report_progress(futures: Sequence[concurrent.futures.Future]) -> None:
@@ -768,6 +783,7 @@ def render_all(
     allowed = (pdf_dir, *asset_dirs)
     cache = _Cache(allowed)
     env = make_env(templates_dir, "html")
+    footer = page_footer(options, pdf_dir)
     log.debug("Step 4b - Rendering the PDFs")
 
     if not any(entry.kind == "scenarios" for entry in entries):
@@ -799,7 +815,7 @@ def render_all(
             f"{scenario_pdf_path(s.id)} (from {s.source_file})",
             repr((dataclasses.replace(s, related=()), options)),
             lambda s=s: scenario_html(site, s, options, env),
-            standalone=True,
+            standalone=footer,
             label=scenario_pdf_path(s.id),
         )
         for s in ordered
@@ -850,15 +866,18 @@ def render_all(
         _report_progress(futures)
         # Join the parts in order while later ones render; on a problem, stop and report the
         # first one (scenarios first: their messages name the scenario file).
-        joiner = pdf_join.Joiner(cache.path(guide_key)) if guide is None else None
+        joiner = pdf_join.Joiner(cache.path(guide_key), footer) if guide is None else None
         infos: dict[str, pdf_join.PartInfo] = {}
+        join_error: PdfError | None = None
         try:
             try:
                 for job, future in zip(part_jobs, futures, strict=True):
                     if joiner is not None:
-                        infos[job.name] = joiner.append(future.result().part)
+                        infos[job.name] = joiner.append(future.result().part, job.document)
             except PdfError:
                 pass
+            except pdf_join.JoinError as exc:
+                join_error = PdfError(GUIDE_PDF, [str(exc)])
             concurrent.futures.wait(futures)
             first_scenario = len(chapter_jobs)
             after = first_scenario + len(scenario_jobs)
@@ -866,6 +885,8 @@ def render_all(
             for future in [*scenario_futures, *futures[:first_scenario], *futures[after:]]:
                 if future.exception() is not None:
                     raise future.exception()
+            if join_error is not None:
+                raise join_error
             outputs = {
                 scenario_pdf_path(s.id): future.result().own
                 for s, future in zip(ordered, scenario_futures, strict=True)
@@ -883,7 +904,10 @@ def render_all(
                     for n, html in enumerate(front_html(site, contents, options, env))
                 ]
                 front = renderer.run(front_jobs)
-                joiner.add_front([front[job.name].part for job in front_jobs])
+                try:
+                    joiner.add_front([front[job.name].part for job in front_jobs])
+                except pdf_join.JoinError as exc:
+                    raise PdfError(GUIDE_PDF, [str(exc)]) from None
                 guide = joiner.finish(outline)
         except BaseException:
             if joiner is not None:
