@@ -500,22 +500,30 @@ def _part_name(source: Path | bytes, front: bool) -> str:
     return source.name if isinstance(source, Path) else "a part"
 
 
-def _reachable(roots: Sequence[pikepdf.Object], stop: set) -> list[pikepdf.Object]:
+def _reachable(
+    pdf: pikepdf.Pdf, roots: Sequence[pikepdf.Object], stop: set
+) -> list[pikepdf.Object]:
     """The indirect objects that `roots` use, directly or through others, in a stable order;
-    objects in `stop` (by objgen) and what only they use are left out."""
-    found, seen = [], set()
+    objects in `stop` (by objgen) and what only they use are left out. References are read
+    from each object's PDF syntax, so that none is missed (pikepdf hands out an indirect
+    number as a plain int)."""
+    found, seen = [], set(stop)
     stack = list(reversed(roots))
     while stack:
         obj = stack.pop()
-        if not isinstance(obj, (Dictionary, Array, pikepdf.Stream)):
+        if not isinstance(obj, pikepdf.Object):
             continue
         if obj.is_indirect:
-            if obj.objgen in seen or obj.objgen in stop:
+            if obj.objgen in seen:
                 continue
             seen.add(obj.objgen)
             found.append(obj)
-        children = list(obj) if isinstance(obj, Array) else list(obj.values())
-        stack += reversed(children)
+        data = obj.stream_dict.unparse() if isinstance(obj, pikepdf.Stream) else obj.unparse(True)
+        references = [m.group(1) for m in _TOKENS.finditer(data) if m.group(1)]
+        for reference in reversed(references):
+            number, generation = map(int, reference.split())
+            if (number, generation) not in seen:
+                stack.append(pdf.get_object(number, generation))
     return found
 
 
@@ -790,6 +798,7 @@ class Joiner:
         form_values = [(kind, raw, form.DR[kind][key]) for kind, raw, key in new_resources]
         parent_pairs = _flat_pairs(tree.get("/ParentTree", Dictionary()), "/Nums")
         objects = _reachable(
+            part,
             [
                 *page_objects,
                 top,
@@ -869,7 +878,7 @@ class Joiner:
             contents.append((number, width, height, fonts.content(label, width, b"F")))
         scratch = pikepdf.new()
         font_objects = fonts.add_to(scratch)
-        objects = _reachable(font_objects, set())
+        objects = _reachable(scratch, font_objects, set())
         numbers = self._number(objects)
         self._write(numbers, self._table(numbers), objects)
         resources = b" ".join(
