@@ -348,7 +348,66 @@ def write_pdf(html: str, document: str, base_dir: Path, allowed_roots: Iterable[
     ]
     if problems:
         raise PdfError(document, problems)
-    return pdf
+    return _complete_checkboxes(pdf) if 'type="checkbox"' in html else pdf
+
+
+_RADIO_OR_PUSHBUTTON = (1 << 15) | (1 << 16)
+
+
+def _complete_checkboxes(pdf: bytes) -> bytes:
+    """Give each checkbox what every viewer and form filler needs.
+
+    WeasyPrint names the ticked state "on" and draws only that state; its form asks viewers to
+    redraw fields (/NeedAppearances, for the text fields), and a viewer that redraws a box
+    (poppler: Evince, Okular) draws the caption in /MK with the font in /DA, which it lacks:
+    a ticked box showed empty. The ticked state becomes "Yes" (what Acrobat and pypdf use),
+    an empty "Off" appearance is added, and the caption is ZapfDingbats' check mark."""
+    import io
+
+    import pikepdf
+    from pikepdf import Dictionary, Name, String
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        form = document.Root.get("/AcroForm")
+        boxes = [
+            field
+            for field in (form.get("/Fields", ()) if form is not None else ())
+            if field.get("/FT") == Name.Btn
+            and "/AP" in field
+            and not int(field.get("/Ff", 0)) & _RADIO_OR_PUSHBUTTON
+        ]
+        if not boxes:
+            return pdf
+        for box in boxes:
+            normal = box.AP.N
+            ticked = [key for key in normal if key != "/Off"]
+            if len(ticked) != 1:
+                continue
+            drawing = normal[ticked[0]]
+            empty = document.make_stream(
+                b"", Type=Name.XObject, Subtype=Name.Form, BBox=drawing.BBox, Resources=Dictionary()
+            )
+            box.AP = Dictionary(N=Dictionary(Yes=drawing, Off=empty))
+            state = Name.Yes if box.get("/AS") == Name(ticked[0]) else Name.Off
+            box.AS = state
+            box.V = state
+            characteristics = box.get("/MK", Dictionary())
+            characteristics.CA = String("4")  # a check mark in ZapfDingbats
+            box.MK = characteristics
+            colour = " ".join(f"{float(c):g}" for c in characteristics.get("/BC", (0, 0, 0)))
+            box.DA = String(f"/ZaDb 0 Tf {colour} rg")
+        resources = form.get("/DR")
+        if resources is None:
+            form.DR = resources = Dictionary()
+        fonts = resources.get("/Font")
+        if fonts is None:
+            resources.Font = fonts = Dictionary()
+        fonts.ZaDb = document.make_indirect(
+            Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats)
+        )
+        out = io.BytesIO()
+        document.save(out, **pdf_join.SAVE_OPTIONS)
+        return out.getvalue()
 
 
 def _scenario_list(site: Site) -> Markup:
