@@ -307,6 +307,30 @@ def _print_style(base_dir: Path, allowed_roots: tuple[Path, ...]) -> tuple[list,
     return _STYLES[key]
 
 
+NEARLY_EMPTY = 0.2
+"""A last page filled less than this (a share of its height) is worth a tighter setting."""
+FIT_BODY = '<body class="'
+"""Where the `fit` class goes: print.css sets a document with it a little tighter."""
+
+
+def _last_page_fill(document: object) -> float:
+    """How far down its content area the last page of a rendered document is drawn on (0-1)."""
+    from weasyprint.formatting_structure import boxes
+
+    page = document.pages[-1]._page_box  # type: ignore[attr-defined]
+    top, bottom = page.content_box_y(), page.content_box_y()
+    for child in page.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            inked = isinstance(box, boxes.TextBox | boxes.ReplacedBox) or (
+                box.style["border_bottom_width"] and box.style["border_bottom_style"] != "none"
+            )
+            if inked:
+                bottom = max(bottom, box.position_y + box.margin_height())
+    return (bottom - top) / page.height if page.height else 1.0
+
+
 def write_pdf(html: str, document: str, base_dir: Path, allowed_roots: Iterable[Path]) -> bytes:
     """Render one HTML document to PDF bytes; refuse anything WeasyPrint warns about.
 
@@ -325,11 +349,25 @@ def write_pdf(html: str, document: str, base_dir: Path, allowed_roots: Iterable[
         stylesheets, font_config = _print_style(base_dir, allowed_roots)
         if warnings:  # the stylesheet itself is faulty: do not keep it
             _STYLES.clear()
-        rendered = weasyprint.HTML(
-            string=html,
-            base_url=base_dir.resolve().as_uri() + "/",
-            url_fetcher=make_url_fetcher(allowed_roots, refused),
-        ).render(stylesheets=stylesheets, font_config=font_config, **options)
+
+        def render(source: str):  # -> weasyprint.Document
+            return weasyprint.HTML(
+                string=source,
+                base_url=base_dir.resolve().as_uri() + "/",
+                url_fetcher=make_url_fetcher(allowed_roots, refused),
+            ).render(stylesheets=stylesheets, font_config=font_config, **options)
+
+        rendered = render(html)
+        if (
+            len(rendered.pages) > 1
+            and _last_page_fill(rendered) < NEARLY_EMPTY
+            and FIT_BODY in html
+        ):
+            # A few lines alone on the last page: set the document a little tighter, and
+            # keep that if it saves the page.
+            tighter = render(html.replace(FIT_BODY, FIT_BODY + "fit ", 1))
+            if len(tighter.pages) < len(rendered.pages):
+                rendered = tighter
         pdf = rendered.write_pdf(**options)
     finally:
         weasy_log.removeHandler(handler)
