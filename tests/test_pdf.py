@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -357,3 +358,41 @@ def test_a_title_gets_a_full_stop_only_when_it_does_not_end_a_sentence() -> None
     assert template.render(items=items).split("|")[:-1] == [
         "Plain.", "Why?", "Quand ?", "Etc.", "Wow!", "Wait\u2026", "“Why?”", "(draft).", "",
     ]  # fmt: skip
+
+
+def _chapter(paragraphs: int, body: str) -> str:
+    text = " ".join(["Words that fill a line of the chapter, as a guide page would."] * 2)
+    return (
+        f'<html lang="en"><head><title>x</title></head>{body}'
+        '<section class="chapter" id="ch-x"><h1 class="chapter-title">A chapter</h1>'
+        + "".join(f"<p>Paragraph {n}. {text}</p>" for n in range(paragraphs))
+        + "</section></body></html>"
+    )
+
+
+def test_a_chapter_leaving_a_few_lines_alone_on_its_last_page_is_set_to_fit(
+    tmp_path: Path,
+) -> None:
+    pdf_dir = ROOT / "templates" / "pdf"
+
+    def pages(paragraphs: int, body: str = "<body>") -> int:
+        data = write_pdf(_chapter(paragraphs, body), "x.pdf", pdf_dir, [pdf_dir])
+        return len(PdfReader(io.BytesIO(data)).pages)
+
+    # The fewest paragraphs that spill onto a second page, as set normally (a bare <body>
+    # is never refitted): only a line or so lands there.
+    low, high = 1, 120
+    assert pages(high) >= 2
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (middle + 1, high) if pages(middle) < 2 else (low, middle)
+    spilling = low
+    assert pages(spilling) == 2
+    # A guide page (body class) with that much text is set a little tighter, on one page,
+    # with all its text; one that really needs a second page keeps it.
+    data = write_pdf(_chapter(spilling, '<body class="guide">'), "x.pdf", pdf_dir, [pdf_dir])
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    (tmp_path / "fit.pdf").write_bytes(data)
+    text = squash(pdftotext(tmp_path / "fit.pdf"))
+    assert all(f"Paragraph {n}." in text for n in range(spilling))
+    assert pages(spilling + 12, '<body class="guide">') == 2
