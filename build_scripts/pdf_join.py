@@ -136,11 +136,11 @@ def roman(number: int) -> str:
 class _Face:
     """One TrueType font the footer draws with, as a CID-keyed font (any character it has)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, index: int = 0) -> None:
         from fontTools.ttLib import TTFont
 
         self.data = data
-        self.font = TTFont(io.BytesIO(data))
+        self.font = TTFont(io.BytesIO(data), fontNumber=index)
         self.scale = 1000 / self.font["head"].unitsPerEm
         self.cmap = self.font.getBestCmap() or {}
         self.name = re.sub(r"[^A-Za-z0-9+-]", "", self.font["name"].getDebugName(6) or "") or (
@@ -226,9 +226,9 @@ def _to_unicode_cmap(used: dict[int, str]) -> bytes:
 
 
 @functools.cache
-def _system_font_for(char: str) -> bytes | None:
-    """A TrueType font of the system's that draws `char` (fontconfig's choice), cut down to
-    the characters the footer may need from it; None when there is none."""
+def _system_font_for(char: str) -> tuple[str, int] | None:
+    """(file, index in it) of a TrueType font of the system's that draws `char`, as fontconfig
+    chooses it; None when there is none."""
     try:
         found = subprocess.run(
             [
@@ -246,21 +246,31 @@ def _system_font_for(char: str) -> bytes | None:
     lines = found.stdout.splitlines()
     if found.returncode != 0 or not lines or not Path(lines[0]).is_file():
         return None
-    from fontTools import subset
     from fontTools.ttLib import TTFont, TTLibError
 
+    index = int(lines[1]) if len(lines) > 1 and lines[1].isdigit() else 0
     try:
-        font = TTFont(lines[0], fontNumber=int(lines[1]) if len(lines) > 1 else 0)
-    except (TTLibError, OSError, ValueError):
+        font = TTFont(lines[0], fontNumber=index, lazy=True)
+        draws = "glyf" in font and ord(char) in (font.getBestCmap() or {})
+    except (TTLibError, OSError, ValueError, KeyError):
         return None
-    if "glyf" not in font or ord(char) not in (font.getBestCmap() or {}):
-        return None
+    return (lines[0], index) if draws else None
+
+
+def _cut_down(path: str, index: int, characters: str) -> bytes:
+    """The font at `path` with only the glyphs of `characters`, at their original ids."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
+    options.retain_gids = True  # the footer's text was laid out with the whole font's ids
     options.layout_features = []
     options.notdef_outline = True
     options.name_IDs = [1, 2, 6]
+    options.drop_tables += ["FFTM"]
+    font = TTFont(path, fontNumber=index)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(char)])
+    subsetter.populate(unicodes=sorted({ord(c) for c in characters}))
     subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)
@@ -268,25 +278,25 @@ def _system_font_for(char: str) -> bytes | None:
 
 
 class _FooterFonts:
-    """The faces footer text is drawn with: the project's font, then system fonts for
-    characters it lacks (one per character, so each is found once and kept small)."""
+    """The faces footer text is drawn with: the project's font, then, for characters it lacks,
+    the system's fonts that have them (each cut down to what the footers use)."""
 
     def __init__(self, font: Path) -> None:
         self.faces = [_Face(font.read_bytes())]
-        self.by_data: dict[bytes, int] = {}
+        self.sources: list[tuple[str, int] | None] = [None]
         self.used: list[dict[int, str]] = [{}]
 
     def _face_for(self, char: str) -> int:
-        if self.faces[0].glyph(char) is not None or char.isspace():
+        if self.faces[0].glyph(char) is not None:
             return 0
-        data = _system_font_for(char)
-        if data is None:
+        source = _system_font_for(char)
+        if source is None:
             return 0  # drawn as the missing-glyph box; its text is still the character
-        if data not in self.by_data:
-            self.by_data[data] = len(self.faces)
-            self.faces.append(_Face(data))
+        if source not in self.sources:
+            self.sources.append(source)
+            self.faces.append(_Face(Path(source[0]).read_bytes(), source[1]))
             self.used.append({})
-        return self.by_data[data]
+        return self.sources.index(source)
 
     def runs(self, text: str) -> list[tuple[int, list[int]]]:
         """`text` as (face, glyph ids) runs; records the glyphs as used."""
@@ -315,7 +325,13 @@ class _FooterFonts:
         return b"%g g BT %.2f %.2f Td %sET\n" % (FOOTER_GREY, x, y, shows)
 
     def add_to(self, pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
-        """The fonts, in face order, once every text has been laid out."""
+        """The fonts, in face order, once every text has been laid out. The project's font
+        goes in whole (its bytes are those the parts embed, so the guide keeps one copy);
+        the system's fonts are cut down to the characters used."""
+        for number, source in enumerate(self.sources):
+            if source is not None:
+                characters = "".join(self.used[number].values())
+                self.faces[number].data = _cut_down(*source, characters)
         return [face.add_to(pdf, used) for face, used in zip(self.faces, self.used, strict=True)]
 
 

@@ -434,15 +434,16 @@ def _complete_checkboxes(pdf: bytes) -> bytes:
             box.MK = characteristics
             colour = " ".join(f"{float(c):g}" for c in characteristics.get("/BC", (0, 0, 0)))
             box.DA = String(f"/ZaDb 0 Tf {colour} rg")
-        resources = form.get("/DR")
-        if resources is None:
-            form.DR = resources = Dictionary()
-        fonts = resources.get("/Font")
-        if fonts is None:
-            resources.Font = fonts = Dictionary()
+        # The form's resources are the pages' own dictionary in WeasyPrint's output: the
+        # form gets a copy with the font added, so that no page lists a font it never draws
+        # with (and none that is not embedded).
+        resources = Dictionary(dict(form.get("/DR", Dictionary()).items()))
+        fonts = Dictionary(dict(resources.get("/Font", Dictionary()).items()))
         fonts.ZaDb = document.make_indirect(
             Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats)
         )
+        resources.Font = fonts
+        form.DR = resources
         out = io.BytesIO()
         document.save(out, **pdf_join.SAVE_OPTIONS)
         return out.getvalue()
