@@ -6,13 +6,17 @@ part by part, keeping only the guide's bookkeeping in memory. The joined guide k
 single document would have had:
 
 - page numbers: no part prints its own; they are stamped as pagination artifacts once the
-  page count of every part is known ("Page 12 of 340"; the cover and contents count in
-  roman numerals, as in a book, so the contents can be made last without moving any page);
+  page count of every part is known, in the wording and font the caller gives (`PageFooter`:
+  "Page 12 of 340", "Página 12 de 340"; the cover and contents count in roman numerals, as in
+  a book, so the contents can be made last without moving any page);
 - links between parts: a part writes them as `followup-pdf:<anchor>` and they become named
-  destinations; every part's named destinations are merged;
-- the outline (bookmarks), built from the book's structure;
-- the tags (one structure tree with every part as a Part element), fillable form fields, and
-  the document's metadata, which come from the first chapter;
+  destinations; every part's named destinations are merged, and two parts that define the
+  same one are an error (`JoinError`), as a link could only reach one of them;
+- the outline (bookmarks), built from the book's structure; the parts' own are not copied
+  (only what a part's pages, tags, links and form fields use is);
+- the tags (one structure tree: a Document element with every part as a Part element),
+  fillable form fields (form resources that two parts name alike but that differ are
+  renamed), and the document's metadata, which come from the first chapter;
 - one copy of each font: parts embed the shipped fonts whole, so their bytes are identical.
 
 A scenario's own PDF is its part, with its own page numbers stamped (`standalone`).
