@@ -302,31 +302,36 @@ class _FooterFonts:
             self.used.append({})
         return self.sources.index(source)
 
-    def runs(self, text: str) -> list[tuple[int, list[int]]]:
-        """`text` as (face, glyph ids) runs; records the glyphs as used."""
-        runs: list[tuple[int, list[int]]] = []
+    def runs(self, text: str) -> list[tuple[int, list[int], str]]:
+        """`text` as (face, glyph ids, characters) runs; records the glyphs as used. A
+        character no font has is a run of its own, drawn as glyph 0 (the missing-glyph box)."""
+        runs: list[tuple[int, list[int], str]] = []
         for char in text:
             face = self._face_for(char)
             gid = self.faces[face].glyph(char) or 0
-            self.used[face].setdefault(gid, char)
-            if runs and runs[-1][0] == face:
+            self.used[face].setdefault(gid, char)  # (glyph 0 too: its width)
+            if gid and runs and runs[-1][0] == face and runs[-1][1][-1]:
                 runs[-1][1].append(gid)
+                runs[-1] = (face, runs[-1][1], runs[-1][2] + char)
             else:
-                runs.append((face, [gid]))
+                runs.append((face, [gid], char))
         return runs
 
     def content(self, text: str, page_width: float, prefix: bytes) -> bytes:
         """Content that writes `text` centred at the foot of a page `page_width` wide, with
         face i named `prefix`+i in the resources."""
         runs = self.runs(text)
-        width = sum(self.faces[f].advance(g) for f, gids in runs for g in gids)
+        width = sum(self.faces[f].advance(g) for f, gids, _ in runs for g in gids)
         x = page_width / 2 - width * FOOTER_SIZE / 1000 / 2
         y = FOOTER_BASELINE_MM * 72 / 25.4
-        shows = b"".join(
-            b"/%s%d %g Tf <%s> Tj " % (prefix, face, FOOTER_SIZE, bytes(_gids(gids)).hex().encode())
-            for face, gids in runs
-        )
-        return b"%g g BT %.2f %.2f Td %sET\n" % (FOOTER_GREY, x, y, shows)
+        shows = []
+        for face, gids, chars in runs:
+            show = b"/%s%d %g Tf <%s> Tj " % (prefix, face, FOOTER_SIZE, _gids(gids).hex().encode())
+            if not gids[-1]:
+                # The box stands for a character: text extraction and screen readers get it.
+                show = b"/Span <</ActualText %s>> BDC %sEMC " % (String(chars).unparse(), show)
+            shows.append(show)
+        return b"%g g BT %.2f %.2f Td %sET\n" % (FOOTER_GREY, x, y, b"".join(shows))
 
     def add_to(self, pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
         """The fonts, in face order, once every text has been laid out. The project's font
