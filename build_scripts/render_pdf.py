@@ -84,9 +84,14 @@ class PdfOptions:
 
 def page_footer(options: PdfOptions, pdf_dir: Path) -> pdf_join.PageFooter:
     """The page numbers' wording and font: the project's own, in `pdf_dir`/fonts/."""
-    return pdf_join.PageFooter(
-        pdf_dir / "fonts" / pdf_join.FOOTER_FONT_FILE, options.page_footer, options.contents_footer
-    )
+    try:
+        return pdf_join.PageFooter(
+            pdf_dir / "fonts" / pdf_join.FOOTER_FONT_FILE,
+            options.page_footer,
+            options.contents_footer,
+        )
+    except ValueError as exc:
+        raise PdfError("the PDFs' page footer", [str(exc)]) from None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pikepdf
@@ -301,3 +302,11 @@ def test_a_form_font_name_two_parts_use_for_different_fonts_keeps_each_fields_fo
         for field in form.Fields:
             name = next(t for t in str(field.DA).split() if t.startswith("/") and t in form.DR.Font)
             assert str(form.DR.Font[name].BaseFont) == expected[str(field.T)], str(field.T)
+
+
+def test_a_bad_footer_wording_stops_the_pdfs_with_a_message_not_a_traceback() -> None:
+    from build_scripts.render_pdf import PdfError, PdfOptions, page_footer
+
+    options = PdfOptions("T", "S", "A", date(2026, 1, 1), page_footer="Página {pagina}")
+    with pytest.raises(PdfError, match=r"page footer.*'Página \{pagina\}'.*\{page\}"):
+        page_footer(options, PDF_DIR)
