@@ -76,6 +76,22 @@ class PdfOptions:
     paper: Paper = "a4"
     language: str = "en"
     keywords: tuple[str, ...] = ("job interview", "follow-up", "thank-you email", "templates")
+    page_footer: str = "Page {page} of {total}"
+    """The foot of each page (format fields `{page}` and `{total}`)."""
+    contents_footer: str = "Page {page}"
+    """The foot of each contents page (`{page}` in roman numerals)."""
+
+
+def page_footer(options: PdfOptions, pdf_dir: Path) -> pdf_join.PageFooter:
+    """The page numbers' wording and font: the project's own, in `pdf_dir`/fonts/."""
+    try:
+        return pdf_join.PageFooter(
+            pdf_dir / "fonts" / pdf_join.FOOTER_FONT_FILE,
+            options.page_footer,
+            options.contents_footer,
+        )
+    except ValueError as exc:
+        raise PdfError("the PDFs' page footer", [str(exc)]) from None
 
 
 @dataclass(frozen=True)
@@ -296,6 +312,30 @@ def _print_style(base_dir: Path, allowed_roots: tuple[Path, ...]) -> tuple[list,
     return _STYLES[key]
 
 
+NEARLY_EMPTY = 0.2
+"""A last page filled less than this (a share of its height) is worth a tighter setting."""
+FIT_BODY = '<body class="'
+"""Where the `fit` class goes: print.css sets a document with it a little tighter."""
+
+
+def _last_page_fill(document: object) -> float:
+    """How far down its content area the last page of a rendered document is drawn on (0-1)."""
+    from weasyprint.formatting_structure import boxes
+
+    page = document.pages[-1]._page_box  # type: ignore[attr-defined]
+    top, bottom = page.content_box_y(), page.content_box_y()
+    for child in page.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            inked = isinstance(box, boxes.TextBox | boxes.ReplacedBox) or (
+                box.style["border_bottom_width"] and box.style["border_bottom_style"] != "none"
+            )
+            if inked:
+                bottom = max(bottom, box.position_y + box.margin_height())
+    return (bottom - top) / page.height if page.height else 1.0
+
+
 def write_pdf(html: str, document: str, base_dir: Path, allowed_roots: Iterable[Path]) -> bytes:
     """Render one HTML document to PDF bytes; refuse anything WeasyPrint warns about.
 
@@ -314,11 +354,25 @@ def write_pdf(html: str, document: str, base_dir: Path, allowed_roots: Iterable[
         stylesheets, font_config = _print_style(base_dir, allowed_roots)
         if warnings:  # the stylesheet itself is faulty: do not keep it
             _STYLES.clear()
-        rendered = weasyprint.HTML(
-            string=html,
-            base_url=base_dir.resolve().as_uri() + "/",
-            url_fetcher=make_url_fetcher(allowed_roots, refused),
-        ).render(stylesheets=stylesheets, font_config=font_config, **options)
+
+        def render(source: str):  # -> weasyprint.Document
+            return weasyprint.HTML(
+                string=source,
+                base_url=base_dir.resolve().as_uri() + "/",
+                url_fetcher=make_url_fetcher(allowed_roots, refused),
+            ).render(stylesheets=stylesheets, font_config=font_config, **options)
+
+        rendered = render(html)
+        if (
+            len(rendered.pages) > 1
+            and _last_page_fill(rendered) < NEARLY_EMPTY
+            and FIT_BODY in html
+        ):
+            # A few lines alone on the last page: set the document a little tighter, and
+            # keep that if it saves the page.
+            tighter = render(html.replace(FIT_BODY, FIT_BODY + "fit ", 1))
+            if len(tighter.pages) < len(rendered.pages):
+                rendered = tighter
         pdf = rendered.write_pdf(**options)
     finally:
         weasy_log.removeHandler(handler)
@@ -337,7 +391,67 @@ def write_pdf(html: str, document: str, base_dir: Path, allowed_roots: Iterable[
     ]
     if problems:
         raise PdfError(document, problems)
-    return pdf
+    return _complete_checkboxes(pdf) if 'type="checkbox"' in html else pdf
+
+
+_RADIO_OR_PUSHBUTTON = (1 << 15) | (1 << 16)
+
+
+def _complete_checkboxes(pdf: bytes) -> bytes:
+    """Give each checkbox what every viewer and form filler needs.
+
+    WeasyPrint names the ticked state "on" and draws only that state; its form asks viewers to
+    redraw fields (/NeedAppearances, for the text fields), and a viewer that redraws a box
+    (poppler: Evince, Okular) draws the caption in /MK with the font in /DA, which it lacks:
+    a ticked box showed empty. The ticked state becomes "Yes" (what Acrobat and pypdf use),
+    an empty "Off" appearance is added, and the caption is ZapfDingbats' check mark."""
+    import io
+
+    import pikepdf
+    from pikepdf import Dictionary, Name, String
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        form = document.Root.get("/AcroForm")
+        boxes = [
+            field
+            for field in (form.get("/Fields", ()) if form is not None else ())
+            if field.get("/FT") == Name.Btn
+            and "/AP" in field
+            and not int(field.get("/Ff", 0)) & _RADIO_OR_PUSHBUTTON
+        ]
+        if not boxes:
+            return pdf
+        for box in boxes:
+            normal = box.AP.N
+            ticked = [key for key in normal if key != "/Off"]
+            if len(ticked) != 1:
+                continue
+            drawing = normal[ticked[0]]
+            empty = document.make_stream(
+                b"", Type=Name.XObject, Subtype=Name.Form, BBox=drawing.BBox, Resources=Dictionary()
+            )
+            box.AP = Dictionary(N=Dictionary(Yes=drawing, Off=empty))
+            state = Name.Yes if box.get("/AS") == Name(ticked[0]) else Name.Off
+            box.AS = state
+            box.V = state
+            characteristics = box.get("/MK", Dictionary())
+            characteristics.CA = String("4")  # a check mark in ZapfDingbats
+            box.MK = characteristics
+            colour = " ".join(f"{float(c):g}" for c in characteristics.get("/BC", (0, 0, 0)))
+            box.DA = String(f"/ZaDb 0 Tf {colour} rg")
+        # The form's resources are the pages' own dictionary in WeasyPrint's output: the
+        # form gets a copy with the font added, so that no page lists a font it never draws
+        # with (and none that is not embedded).
+        resources = Dictionary(dict(form.get("/DR", Dictionary()).items()))
+        fonts = Dictionary(dict(resources.get("/Font", Dictionary()).items()))
+        fonts.ZaDb = document.make_indirect(
+            Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats)
+        )
+        resources.Font = fonts
+        form.DR = resources
+        out = io.BytesIO()
+        document.save(out, **pdf_join.SAVE_OPTIONS)
+        return out.getvalue()
 
 
 def _scenario_list(site: Site) -> Markup:
@@ -448,14 +562,14 @@ def front_html(
 @dataclass(frozen=True)
 class PdfJob:
     """One PDF to render: its name, its name in messages, a description of everything its HTML
-    is made from (the cache key), how to make that HTML, and whether it is also published as a
-    document of its own (with its own page numbers)."""
+    is made from (the cache key), how to make that HTML, and, for a part also published as a
+    document of its own, the footer of its own page numbers (`standalone`)."""
 
     name: str
     document: str
     inputs: str
     make_html: Callable[[], str]
-    standalone: bool = False
+    standalone: pdf_join.PageFooter | None = None
     label: str = ""
     """How the job is named in the build log (default: `name`)."""
 
@@ -504,10 +618,14 @@ def _inputs_digest(folders: Sequence[Path]) -> str:
 
 
 def _render(
-    html: str, document: str, base_dir: Path, allowed: tuple[Path, ...], standalone: bool
+    html: str,
+    document: str,
+    base_dir: Path,
+    allowed: tuple[Path, ...],
+    standalone: pdf_join.PageFooter | None,
 ) -> tuple[bytes, bytes | None]:
     part = write_pdf(html, document, base_dir, allowed)
-    return part, pdf_join.standalone(part) if standalone else None
+    return part, pdf_join.standalone(part, standalone) if standalone else None
 
 
 def _report_progress(futures: Sequence[concurrent.futures.Future]) -> None:
@@ -768,6 +886,7 @@ def render_all(
     allowed = (pdf_dir, *asset_dirs)
     cache = _Cache(allowed)
     env = make_env(templates_dir, "html")
+    footer = page_footer(options, pdf_dir)
     log.debug("Step 4b - Rendering the PDFs")
 
     if not any(entry.kind == "scenarios" for entry in entries):
@@ -799,7 +918,7 @@ def render_all(
             f"{scenario_pdf_path(s.id)} (from {s.source_file})",
             repr((dataclasses.replace(s, related=()), options)),
             lambda s=s: scenario_html(site, s, options, env),
-            standalone=True,
+            standalone=footer,
             label=scenario_pdf_path(s.id),
         )
         for s in ordered
@@ -850,15 +969,18 @@ def render_all(
         _report_progress(futures)
         # Join the parts in order while later ones render; on a problem, stop and report the
         # first one (scenarios first: their messages name the scenario file).
-        joiner = pdf_join.Joiner(cache.path(guide_key)) if guide is None else None
+        joiner = pdf_join.Joiner(cache.path(guide_key), footer) if guide is None else None
         infos: dict[str, pdf_join.PartInfo] = {}
+        join_error: PdfError | None = None
         try:
             try:
                 for job, future in zip(part_jobs, futures, strict=True):
                     if joiner is not None:
-                        infos[job.name] = joiner.append(future.result().part)
+                        infos[job.name] = joiner.append(future.result().part, job.document)
             except PdfError:
                 pass
+            except pdf_join.JoinError as exc:
+                join_error = PdfError(GUIDE_PDF, [str(exc)])
             concurrent.futures.wait(futures)
             first_scenario = len(chapter_jobs)
             after = first_scenario + len(scenario_jobs)
@@ -866,6 +988,8 @@ def render_all(
             for future in [*scenario_futures, *futures[:first_scenario], *futures[after:]]:
                 if future.exception() is not None:
                     raise future.exception()
+            if join_error is not None:
+                raise join_error
             outputs = {
                 scenario_pdf_path(s.id): future.result().own
                 for s, future in zip(ordered, scenario_futures, strict=True)
@@ -883,7 +1007,10 @@ def render_all(
                     for n, html in enumerate(front_html(site, contents, options, env))
                 ]
                 front = renderer.run(front_jobs)
-                joiner.add_front([front[job.name].part for job in front_jobs])
+                try:
+                    joiner.add_front([front[job.name].part for job in front_jobs])
+                except pdf_join.JoinError as exc:
+                    raise PdfError(GUIDE_PDF, [str(exc)]) from None
                 guide = joiner.finish(outline)
         except BaseException:
             if joiner is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -262,3 +263,136 @@ def test_the_guide_ends_with_every_source_once(built: Path, site_model) -> None:
         assert text.count(re.sub(r"\s+", "", url)) >= 1, url
     # One entry per address, each saying which scenarios cite it.
     assert text.count("Citedin") == len(urls)
+
+
+def test_worksheet_fields_are_named_for_people_not_by_their_ids(built: Path, site_model) -> None:
+    for path in (GUIDE_PDF, *(scenario_pdf_path(s.id) for s in site_model.scenarios)):
+        fields = PdfReader(built / path).get_fields()
+        for name, field in fields.items():
+            label = field.get("/TU")
+            assert label, (path, name)
+            assert label != name, (path, name)
+            assert "__" not in label, (path, name, label)
+    fields = PdfReader(built / GUIDE_PDF).get_fields()
+    for scenario in site_model.scenarios:
+        assert fields[f"{scenario.id}__company"]["/TU"] == "Company name"
+        assert fields[f"{scenario.id}__notes"]["/TU"] == "Notes"
+        for step in scenario.steps:
+            date = fields[f"{scenario.id}__step-{step.id}-date"]["/TU"]
+            sent = fields[f"{scenario.id}__step-{step.id}-sent"]["/TU"]
+            assert date == f"Date of step {step.number}: {step.title}"
+            assert sent == f"Sent: step {step.number}, {step.title}"
+
+
+def _ink_inside(png: Path, rect: list[float], page_height: float, dpi: int) -> int:
+    """Dark pixels inside a widget's rectangle (inset past its border) on a rendered page."""
+    from PIL import Image
+
+    scale = dpi / 72
+    x0, y0, x1, y1 = (float(v) for v in rect)
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    inset = 1.8  # points: the box's printed border stays outside
+    box = (
+        round((x0 + inset) * scale),
+        round((page_height - y1 + inset) * scale),
+        round((x1 - inset) * scale),
+        round((page_height - y0 - inset) * scale),
+    )
+    with Image.open(png) as image:
+        crop = image.convert("L").crop(box)
+        return sum(1 for value in crop.tobytes() if value < 128)
+
+
+@pytest.mark.parametrize("regenerate", [True, False], ids=["viewer-redraws", "as-drawn"])
+@pytest.mark.parametrize("document", ["own", "guide"])
+def test_a_checkbox_ticked_with_pypdf_shows_its_tick_in_poppler(
+    built: Path, site_model, tmp_path: Path, document: str, regenerate: bool
+) -> None:
+    from pypdf import PdfWriter
+
+    scenario = site_model.scenarios[0]
+    source = built / (scenario_pdf_path(scenario.id) if document == "own" else GUIDE_PDF)
+    ticked, unticked = (f"{scenario.id}__step-{step.id}-sent" for step in scenario.steps[:2])
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.update_page_form_field_values(None, {ticked: "/Yes"}, auto_regenerate=regenerate)
+    filled = tmp_path / "filled.pdf"
+    writer.write(filled)
+
+    reader = PdfReader(filled)
+    widgets = {}
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots", []):
+            annot = annot.get_object()
+            if annot.get("/T") in (ticked, unticked):
+                widgets[str(annot["/T"])] = (number, annot["/Rect"], float(page.mediabox.height))
+    assert reader.get_fields()[ticked]["/V"] == "/Yes"
+    number, _, height = widgets[ticked]
+    assert widgets[unticked][0] == number
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", "-f", str(number), "-l", str(number),
+         str(filled), str(tmp_path / "page")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    png = tmp_path / "page.png"
+    assert _ink_inside(png, widgets[ticked][1], height, 150) >= 8
+    assert _ink_inside(png, widgets[unticked][1], height, 150) == 0
+
+
+def test_no_sentence_ends_twice_after_a_title_that_ends_one(built: Path, site_model) -> None:
+    # Source titles end with "?" (and a French " ?") in the real content: never "?." after them.
+    for path in (GUIDE_PDF, *(scenario_pdf_path(s.id) for s in site_model.scenarios)):
+        text = pdftotext(built / path)
+        assert not re.search(r"[?!\u2026]\s?\.(?!\.)", text), path
+
+
+def test_a_title_gets_a_full_stop_only_when_it_does_not_end_a_sentence() -> None:
+    from build_scripts.templating import make_env
+
+    env = make_env(ROOT / "templates", "html")
+    template = env.from_string(
+        '{% import "pdf/_text.html.j2" as t %}'
+        "{% for x in items %}{{ x }}{{ t.stop(x) }}|{% endfor %}"
+    )
+    items = ["Plain", "Why?", "Quand ?", "Etc.", "Wow!", "Wait\u2026", "“Why?”", "(draft)", ""]
+    assert template.render(items=items).split("|")[:-1] == [
+        "Plain.", "Why?", "Quand ?", "Etc.", "Wow!", "Wait\u2026", "“Why?”", "(draft).", "",
+    ]  # fmt: skip
+
+
+def _chapter(paragraphs: int, body: str) -> str:
+    text = " ".join(["Words that fill a line of the chapter, as a guide page would."] * 2)
+    return (
+        f'<html lang="en"><head><title>x</title></head>{body}'
+        '<section class="chapter" id="ch-x"><h1 class="chapter-title">A chapter</h1>'
+        + "".join(f"<p>Paragraph {n}. {text}</p>" for n in range(paragraphs))
+        + "</section></body></html>"
+    )
+
+
+def test_a_chapter_leaving_a_few_lines_alone_on_its_last_page_is_set_to_fit(
+    tmp_path: Path,
+) -> None:
+    pdf_dir = ROOT / "templates" / "pdf"
+
+    def pages(paragraphs: int, body: str = "<body>") -> int:
+        data = write_pdf(_chapter(paragraphs, body), "x.pdf", pdf_dir, [pdf_dir])
+        return len(PdfReader(io.BytesIO(data)).pages)
+
+    # The fewest paragraphs that spill onto a second page, as set normally (a bare <body>
+    # is never refitted): only a line or so lands there.
+    low, high = 1, 120
+    assert pages(high) >= 2
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (middle + 1, high) if pages(middle) < 2 else (low, middle)
+    spilling = low
+    assert pages(spilling) == 2
+    # A guide page (body class) with that much text is set a little tighter, on one page,
+    # with all its text; one that really needs a second page keeps it.
+    data = write_pdf(_chapter(spilling, '<body class="guide">'), "x.pdf", pdf_dir, [pdf_dir])
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    (tmp_path / "fit.pdf").write_bytes(data)
+    text = squash(pdftotext(tmp_path / "fit.pdf"))
+    assert all(f"Paragraph {n}." in text for n in range(spilling))
+    assert pages(spilling + 12, '<body class="guide">') == 2

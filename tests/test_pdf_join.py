@@ -1,0 +1,312 @@
+"""The joiner on its own: small parts made here with WeasyPrint (and changed with pikepdf where
+a part has to be odd), joined, and read back with qpdf, pikepdf, pypdf and poppler."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+import pytest
+from helpers import ROOT, outline_titles, pdftotext, squash
+from pypdf import PdfReader
+
+from build_scripts.pdf_join import (
+    CROSS_LINK_SCHEME,
+    FOOTER_FONT_FILE,
+    Joiner,
+    JoinError,
+    OutlineEntry,
+    PageFooter,
+    standalone,
+)
+from build_scripts.render_pdf import write_pdf
+
+PDF_DIR = ROOT / "templates" / "pdf"
+FONT = PDF_DIR / "fonts" / FOOTER_FONT_FILE
+
+
+def render(body: str, title: str = "Part") -> bytes:
+    html = (
+        f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<body class="guide">{body}</body></html>'
+    )
+    return write_pdf(html, f"{title}.pdf", PDF_DIR, [PDF_DIR])
+
+
+def front_part() -> bytes:
+    return render(
+        '<section class="cover"><h1 class="cover-title">Cover</h1></section>'
+        '<nav class="toc"><h1 class="toc-title" id="toc">Contents</h1>'
+        '<p><a href="followup-pdf:ch-a">Chapter A</a></p></nav>',
+        "Front",
+    )
+
+
+def chapter_a() -> bytes:
+    return render(
+        '<section class="chapter" id="ch-a"><h1 class="chapter-title">Chapter A</h1>'
+        '<h2 id="ch-a-why">Why</h2>'
+        '<p>See <a href="followup-pdf:sc-b">scenario B</a>.</p></section>',
+        "Chapter A",
+    )
+
+
+def scenario_b() -> bytes:
+    return render(
+        '<section class="scenario" id="sc-b"><h1 class="scenario-title">Scenario B</h1>'
+        "<p>First page.</p></section>"
+        '<section class="worksheet" id="sc-b-worksheet"><h3 class="worksheet-title">Worksheet</h3>'
+        '<input type="text" name="b__company" title="Company name">'
+        '<input type="checkbox" name="b__sent" title="Sent"></section>',
+        "Scenario B",
+    )
+
+
+OUTLINE = [
+    OutlineEntry("Contents", "toc"),
+    OutlineEntry("Chapter A", "ch-a", (OutlineEntry("Why", "ch-a-why"),)),
+    OutlineEntry("Scenario B", "sc-b", (OutlineEntry("Worksheet", "sc-b-worksheet"),)),
+]
+
+
+def join(
+    path: Path,
+    body: list[bytes],
+    front: list[bytes] | None = None,
+    footer: PageFooter | None = None,
+    outline: list[OutlineEntry] = OUTLINE,
+) -> Path:
+    joiner = Joiner(path, footer or PageFooter(FONT))
+    try:
+        for number, part in enumerate(body):
+            joiner.append(part, f"part {number + 1}")
+        joiner.add_front(front if front is not None else [front_part()])
+        return joiner.finish(outline)
+    except BaseException:
+        joiner.abort()
+        raise
+
+
+@pytest.fixture(scope="module")
+def parts() -> dict[str, bytes]:
+    return {"front": front_part(), "a": chapter_a(), "b": scenario_b()}
+
+
+@pytest.fixture(scope="module")
+def guide(parts, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("join") / "guide.pdf"
+    return join(path, [parts["a"], parts["b"]], [parts["front"]])
+
+
+def test_joined_guide_passes_qpdf_check_without_warnings(guide: Path) -> None:
+    done = subprocess.run(["qpdf", "--check", str(guide)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "WARNING" not in done.stdout + done.stderr
+
+
+def test_every_page_of_the_joined_guide_names_the_page_tree_as_its_parent(guide: Path) -> None:
+    with pikepdf.open(guide) as pdf:
+        kids = pdf.Root.Pages.Kids
+        assert len(kids) == 5  # cover, contents, chapter, scenario and its worksheet
+        for kid in kids:
+            assert "/Parent" in kid
+            assert kid.Parent.objgen == pdf.Root.Pages.objgen
+
+
+def test_outline_is_exactly_the_entries_given_and_no_bookmark_is_copied_from_parts(
+    guide: Path,
+) -> None:
+    reader = PdfReader(guide)
+    assert [(depth, title) for depth, title, _ in outline_titles(reader)] == [
+        (0, "Contents"),
+        (0, "Chapter A"),
+        (1, "Why"),
+        (0, "Scenario B"),
+        (1, "Worksheet"),
+    ]
+    # The parts had outlines of their own (their headings have bookmark levels): none of
+    # their items may be left in the file, reachable or not.
+    with pikepdf.open(guide) as pdf:
+        items = [
+            obj
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary) and "/Title" in obj and "/Parent" in obj
+        ]
+        assert len(items) == 5
+
+
+def test_struct_tree_has_one_document_root_holding_every_part(guide: Path) -> None:
+    with pikepdf.open(guide) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        document = tree.K
+        assert isinstance(document, pikepdf.Dictionary)
+        assert document.S == "/Document"
+        assert document.P.objgen == tree.objgen
+        parts = list(document.K)
+        assert len(parts) == 3  # front, chapter A, scenario B, in page order
+        for part in parts:
+            assert part.S == "/Part"
+            assert part.P.objgen == document.objgen
+        # Every structure element of the file hangs under that one root.
+        elements = [
+            obj
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem"
+        ]
+        for element in elements:
+            node, depth = element, 0
+            while node.objgen != document.objgen:
+                node, depth = node.P, depth + 1
+                assert depth < 100
+        # Marked content of every page is found through the parent tree.
+        nums = list(tree.ParentTree.Nums)
+        keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+        assert keys == sorted(set(keys))
+        for page in pdf.pages:
+            if "/StructParents" in page.obj:
+                assert int(page.obj.StructParents) in keys
+
+
+def test_links_to_other_parts_become_named_destinations_of_the_guide(guide: Path) -> None:
+    reader = PdfReader(guide)
+    dests = reader.named_destinations
+    for anchor, page in (("toc", 1), ("ch-a", 2), ("sc-b", 3), ("sc-b-worksheet", 4)):
+        assert reader.get_destination_page_number(dests[anchor]) == page
+    raw = guide.read_bytes()
+    assert CROSS_LINK_SCHEME.encode() not in raw  # (its streams are compressed, not its URIs)
+
+
+def test_footers_number_the_contents_in_roman_and_the_body_of_a_total(guide: Path) -> None:
+    assert "Page" not in pdftotext(guide, 1)  # the cover
+    assert "Page ii" in pdftotext(guide, 2)
+    assert "Page 1 of 3" in pdftotext(guide, 3)
+    assert "Page 3 of 3" in pdftotext(guide, 5)
+
+
+TRICKY = [
+    b"(unbalanced",
+    b"closing) ( first",
+    b"back\\slash \\( \\",
+    b"nul\x00in the middle\x00",
+    b"1 0 R",
+    b"<< /Type /Catalog >> 12 0 R endobj",
+    "Página über".encode("utf-16-be"),
+]
+
+
+def test_strings_with_pdf_syntax_in_them_survive_a_join_byte_exact(tmp_path: Path, parts) -> None:
+    with pikepdf.open(io.BytesIO(parts["b"])) as pdf:
+        pdf.pages[0].obj.FUProbe = pikepdf.Array([pikepdf.String(s) for s in TRICKY])
+        pdf.pages[0].obj.FUProbeInd = pdf.make_indirect(pikepdf.String(TRICKY[3]))
+        out = io.BytesIO()
+        pdf.save(out)
+    title = "Odd (title) \\ with 1 0 R and\x00NUL"
+    outline = [*OUTLINE, OutlineEntry(title, "sc-b")]
+    path = join(tmp_path / "guide.pdf", [parts["a"], out.getvalue()], outline=outline)
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[3].obj
+        assert [bytes(s) for s in page.FUProbe] == TRICKY
+        assert bytes(page.FUProbeInd) == TRICKY[3]
+    assert outline_titles(PdfReader(path))[-1][1] == title
+
+
+def test_a_footer_wording_with_accents_is_printed(tmp_path: Path, parts) -> None:
+    footer = PageFooter(FONT, "Página {page} de {total}", "Índice {page}")
+    path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], [parts["front"]], footer)
+    assert "Índice ii" in pdftotext(path, 2)
+    assert "Página 2 de 3" in pdftotext(path, 4)
+    done = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+
+
+def test_footer_characters_outside_the_shipped_font_are_drawn_or_boxed_not_a_crash(
+    tmp_path: Path, parts
+) -> None:
+    # Greek is not in the shipped (Latin) font: a system font draws it. No font draws the
+    # private-use character: it becomes the missing-glyph box, and the rest is still there.
+    footer = PageFooter(FONT, "Σελίδα {page} από {total} \ue000")
+    path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], [parts["front"]], footer)
+    text = squash(pdftotext(path, 3))
+    assert "Σελίδα 1 από 3 \ue000" in text  # the box still reads as its character
+    own = tmp_path / "own.pdf"
+    own.write_bytes(standalone(parts["b"], footer))
+    assert "Σελίδα 2 από 2" in squash(pdftotext(own, 2))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert all(row.split()[-5] == "yes" for row in rows), fonts.stdout  # all embedded
+
+
+def test_the_footer_is_drawn_in_the_font_file_the_caller_passes(tmp_path: Path, parts) -> None:
+    fonts = tmp_path / "project" / "templates" / "pdf" / "fonts"
+    fonts.mkdir(parents=True)
+    font = shutil.copy(PDF_DIR / "fonts" / "FollowupSansMono-Regular.ttf", fonts / "Footer.ttf")
+    path = join(tmp_path / "guide.pdf", [parts["a"]], [parts["front"]], PageFooter(Path(font)))
+    listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    assert "FollowupSansMono-Regular" in listed.stdout
+    assert "Page 1 of 1" in pdftotext(path, 3)
+
+
+def test_a_footer_wording_with_an_unknown_field_is_refused_with_the_fields_to_use() -> None:
+    with pytest.raises(ValueError, match=r"\{pages\}|'pages'") as caught:
+        PageFooter(FONT, "Page {pages}")
+    assert "{page}" in str(caught.value)
+    assert "{total}" in str(caught.value)
+
+
+def test_two_parts_defining_the_same_anchor_is_an_error_naming_both(tmp_path: Path, parts) -> None:
+    with pytest.raises(JoinError) as caught:
+        join(tmp_path / "guide.pdf", [parts["a"], parts["b"], parts["a"]])
+    message = str(caught.value)
+    assert "part 3" in message
+    assert "part 1" in message
+    assert "'ch-a" in message
+    assert not (tmp_path / "guide.pdf").exists()
+    assert not list(tmp_path.glob(".guide.pdf.*"))  # the half-written file is gone
+
+
+def _rename_form_font(part: bytes, new_name: str) -> tuple[bytes, str]:
+    """The part with its form's font given `new_name` (in its own /DR and in its fields)."""
+    with pikepdf.open(io.BytesIO(part)) as pdf:
+        form = pdf.Root.AcroForm
+        fonts = dict(form.DR.Font.items())
+        (old, font), *_ = [(k, v) for k, v in fonts.items() if k in str(form.Fields[0].DA)]
+        form.DR = pikepdf.Dictionary(Font=pikepdf.Dictionary({new_name: font}))
+        for field in form.Fields:
+            if "/DA" in field:
+                field.DA = pikepdf.String(str(field.DA).replace(old, new_name))
+        base = str(font.BaseFont)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue(), base
+
+
+def test_a_form_font_name_two_parts_use_for_different_fonts_keeps_each_fields_font(
+    tmp_path: Path,
+) -> None:
+    field = '<input type="text" name="{0}__x" title="X" style="font-family: {1}">'
+    sans, sans_base = _rename_form_font(
+        render(field.format("sans", "'Followup Sans'"), "Sans"), "/F1"
+    )
+    mono, mono_base = _rename_form_font(
+        render(field.format("mono", "'Followup Sans Mono'"), "Mono"), "/F1"
+    )
+    assert sans_base != mono_base
+    path = join(tmp_path / "guide.pdf", [sans, mono], outline=[])
+    with pikepdf.open(path) as pdf:
+        form = pdf.Root.AcroForm
+        expected = {"sans__x": sans_base, "mono__x": mono_base}
+        for field in form.Fields:
+            name = next(t for t in str(field.DA).split() if t.startswith("/") and t in form.DR.Font)
+            assert str(form.DR.Font[name].BaseFont) == expected[str(field.T)], str(field.T)
+
+
+def test_a_bad_footer_wording_stops_the_pdfs_with_a_message_not_a_traceback() -> None:
+    from build_scripts.render_pdf import PdfError, PdfOptions, page_footer
+
+    options = PdfOptions("T", "S", "A", date(2026, 1, 1), page_footer="Página {pagina}")
+    with pytest.raises(PdfError, match=r"page footer.*'Página \{pagina\}'.*\{page\}"):
+        page_footer(options, PDF_DIR)
