@@ -813,8 +813,8 @@ def guide_structure(
             for s in category.scenarios:
                 anchor = f"sc-{s.id}"
                 info, start = infos[anchor], starts[anchor]
-                parts = [(t.title, f"{anchor}-{t.anchor}") for t in s.templates]
-                parts.append(("Worksheet", f"{anchor}-worksheet"))
+                parts = [(t.title, f"{anchor}--{t.anchor}") for t in s.templates]
+                parts.append(("Worksheet", f"{anchor}--worksheet"))
                 contents.append(
                     ContentsEntry(
                         "scenario",

@@ -149,3 +149,25 @@ def test_vscode_maps_scenario_files_to_the_schema() -> None:
     mapped = settings["yaml.schemas"]["./content/schema/scenario.schema.json"]
     assert "content/scenarios/*.yml" in mapped
     assert (ROOT / "content" / "schema" / "scenario.schema.json").is_file()
+
+
+def test_ids_shaped_like_another_scenarios_pdf_anchors_build_side_by_side(
+    project: Path, tmp_path: Path
+) -> None:
+    # A scenario's sections in the guide are `sc-<id>--worksheet` and `sc-<id>--template-<t>`:
+    # ids cannot hold "--", so no id can name another scenario's section.
+    scenarios = project / "content" / "scenarios"
+    shaped = {
+        "post-interview-worksheet": "Worksheet-shaped id",
+        "post-interview-template-standard": "Template-shaped id",
+    }
+    for scenario_id, title in shaped.items():
+        (scenarios / f"{scenario_id}.yml").write_text(
+            forker_scenario(scenarios / "post-interview.yml", scenario_id, title)
+        )
+    site = tmp_path / "site"
+    build_site(project, site)
+    titles = [title for depth, title, _ in outline_titles(PdfReader(site / GUIDE_PDF))]
+    for title in shaped.values():
+        assert title in titles
+    assert "Thank-you note after an interview" in titles
