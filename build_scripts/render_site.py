@@ -61,7 +61,6 @@ def scenario_context(scenario: ScenarioView) -> dict:
     return {
         "s": scenario,
         "anchors": [(a, ANCHOR_INPUT_LABELS[a]) for a in scenario.anchors],
-        "uses_hours": any(step.unit == "hours" for step in scenario.steps),
         "files": {
             t.id: {ext: depth + template_file(scenario.id, t.id, ext) for ext in ("txt", "eml")}
             for t in scenario.templates
