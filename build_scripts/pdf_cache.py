@@ -63,6 +63,21 @@ def warn(message: str, *args: object) -> None:
         log.handle(record)
 
 
+_WARNED: list[str] = []
+
+
+def unusable(exc: OSError) -> None:
+    """Say, once per process, that the cache cannot be used and why (as a warning that does
+    not fail a strict build: the outputs are still built, only slower)."""
+    if not _WARNED:
+        _WARNED.append(str(exc))
+        warn(
+            "The build cache cannot be used (%s); building without it. "
+            "Set FOLLOWUP_CACHE_DIR to a writable folder, or to off.",
+            _problem(exc),
+        )
+
+
 def max_bytes() -> int:
     """The bound on the PDF cache's size (FOLLOWUP_CACHE_MAX_MB, in MiB)."""
     setting = os.environ.get("FOLLOWUP_CACHE_MAX_MB", "").strip()
@@ -123,9 +138,8 @@ atexit.register(_clean_scratch)
 
 
 def _problem(exc: OSError) -> str:
-    reason = exc.strerror or os.strerror(exc.errno) if exc.errno else str(exc)
-    where = exc.filename or ""
-    return f"{reason}: {where}" if where else str(reason or exc)
+    reason = exc.strerror or str(exc)
+    return f"{reason}: {exc.filename}" if exc.filename else reason
 
 
 class PartCache:
@@ -139,7 +153,6 @@ class PartCache:
         self.base = base
         self.folder: Path | None = None
         self.used: set[str] = set()
-        self.warned = False
         _clean_scratch()
         root = cache_root() if use_root else root
         if root is not None:
@@ -160,15 +173,8 @@ class PartCache:
         return _SCRATCH[-1]
 
     def disable(self, exc: OSError) -> None:
-        """Go on without the cache, saying why once (as information: a cache problem does not
-        fail a strict build, the PDFs are still built)."""
-        if not self.warned:
-            self.warned = True
-            warn(
-                "The PDF cache cannot be used (%s); building without it. "
-                "Set FOLLOWUP_CACHE_DIR to a writable folder, or to off.",
-                _problem(exc),
-            )
+        """Go on without the cache (in a scratch folder), saying why once."""
+        unusable(exc)
         if self.folder is not None:
             self.folder = None
             self.store = self._scratch()

@@ -573,7 +573,7 @@ class _Renderer:
         for job in jobs:
             key = self.cache.key(job.inputs)
             part = self.cache.get(key)
-            own = self.cache.get(key, ".own") if job.standalone and part is not None else None
+            own = self.cache.get(key, ".own") if job.standalone else None
             future: concurrent.futures.Future = concurrent.futures.Future()
             if part is not None and (own is not None or not job.standalone):
                 future.set_result(Rendered(part, own))

@@ -17,7 +17,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from .expand import Segment
-from .pdf_cache import cache_root, warn
+from .pdf_cache import cache_root, unusable
 
 _HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _MD_SPECIAL = set(string.punctuation) - set(_HTML_ENTITIES)
@@ -184,7 +184,7 @@ class _BytecodeCache(FileSystemBytecodeCache):
         try:
             super().dump_bytecode(bucket)
         except OSError as exc:
-            warn("Compiled templates are not kept in %s: %s", self.directory, exc.strerror)
+            unusable(exc)
             self.dump_bytecode = lambda bucket: None  # type: ignore[method-assign]
 
 
@@ -199,6 +199,6 @@ def bytecode_cache() -> FileSystemBytecodeCache | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        warn("Compiled templates are not kept in %s: %s", folder, exc.strerror)
+        unusable(exc)
         return None
     return _BytecodeCache(str(folder))
