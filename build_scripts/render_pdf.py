@@ -834,7 +834,12 @@ def render_all(
         _report_progress(futures)
         # Join the parts in order while later ones render; on a problem, stop and report the
         # first one (scenarios first: their messages name the scenario file).
-        joiner = pdf_join.Joiner(cache.path(guide_key)) if guide is None else None
+        joiner: pdf_join.Joiner | None = None
+        if guide is None:
+            try:
+                joiner = pdf_join.Joiner(cache.path(guide_key))
+            except OSError as exc:  # the cache's disk is full: joined below, without it
+                cache.disable(exc)
         infos: dict[str, pdf_join.PartInfo] = {}
         try:
             for job, future in zip(part_jobs, futures, strict=True):
