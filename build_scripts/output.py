@@ -31,6 +31,7 @@ from pathlib import Path
 from types import TracebackType
 
 _PREFIX = ".{name}.building-"
+_MARK = ".followup-staging"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _LOCK_UNSUPPORTED = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)
@@ -47,7 +48,7 @@ class _Staged:
 
     def __init__(self, folder: Path, final: Path, lock: Path, fd: int) -> None:
         self.folder, self.final, self.lock, self.fd = folder, final, lock, fd
-        self.identity = folder.stat()
+        self.token = folder.name.rsplit("-", 1)[-1]
 
 
 _LIVE: dict[Path, _Staged] = {}
@@ -99,6 +100,8 @@ def staging_dir(final: Path) -> Path:
         _try_lock(fd)
         os.write(fd, _lock_text())
         folder.mkdir()
+        # Proof that the folder is still this build's at the swap (MkDocs keeps hidden files).
+        (folder / _MARK).write_text(folder.name.rsplit("-", 1)[-1], encoding="ascii")
     except BaseException:
         os.close(fd)
         lock.unlink(missing_ok=True)
@@ -221,7 +224,8 @@ def swap_into_place(staging: Path, final: Path) -> None:
         try:
             ours = staged is not None and staged.lock.exists() and staging.is_dir()
             ours = ours and os.path.samestat(os.fstat(staged.fd), staged.lock.stat())
-            ours = ours and os.path.samestat(staged.identity, staging.stat())
+            ours = ours and (staging / _MARK).read_text(encoding="ascii") == staged.token
+            (staging / _MARK).unlink()
         except OSError:
             ours = False
         if not ours:
@@ -284,12 +288,16 @@ def _plain_os_errors(
     """A file that cannot be written while the site is staged (full disk, no permission) ends
     the build with one line naming the problem, not a traceback (FOLLOWUP_DEBUG=1 shows it)."""
     if isinstance(exc, OSError) and os.environ.get("FOLLOWUP_DEBUG") != "1":
-        where = str(exc.filename or "")
-        for staging, final in [*_speak_of_final.names.items(), *_RECENT.items()]:
-            where = where.replace(staging, final)
-        reason = exc.strerror or str(exc)
+        folders = [*_speak_of_final.names.items(), *_RECENT.items()]
+        site = folders[-1][1] if folders else ""
+        written = ""
+        for name in (exc.filename2, exc.filename):
+            for staging, final in folders:
+                if name and str(name).startswith(staging + os.sep):
+                    site, written = final, final + str(name)[len(staging) :]
         print(
-            f"ERROR   -  Could not write the site: {reason}" + (f": {where}" if where else ""),
+            f"ERROR   -  Could not write the site in {site}: {exc.strerror or exc}"
+            + (f" ({written})" if written else ""),
             file=sys.stderr,
         )
         return
