@@ -619,6 +619,16 @@ class _Renderer:
         return f"PDFs: rendered {self.rendered}{listed}, reused {self.reused} from the cache"
 
 
+def _abandon(joiner: pdf_join.Joiner) -> None:
+    """Stop a join and remove its partial file, even when the disk is full (closing the file
+    then fails while flushing what is left)."""
+    try:
+        joiner.abort()
+    except OSError:
+        with contextlib.suppress(OSError):
+            joiner.partial.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def _disk_errors() -> Iterator[None]:
     """A file that cannot be written (a full disk under the scratch folder too) stops the
@@ -626,6 +636,7 @@ def _disk_errors() -> Iterator[None]:
     try:
         yield
     except OSError as exc:
+        log.debug("Could not write the PDFs", exc_info=True)
         reason = exc.strerror or str(exc)
         where = f" ({exc.filename})" if exc.filename else ""
         raise PdfError(GUIDE_PDF, [f"could not write the PDFs: {reason}{where}"]) from None
@@ -852,7 +863,7 @@ def render_all(
                 try:
                     infos[job.name] = joiner.append(part)
                 except OSError as exc:  # the cache's disk is full: join again without it
-                    joiner.abort()
+                    _abandon(joiner)
                     joiner = None
                     cache.disable(exc)
             concurrent.futures.wait(futures)
@@ -888,14 +899,14 @@ def render_all(
                     guide = cache.adopt(joiner.finish(outline))
                 except OSError as exc:
                     if joiner is not None:
-                        joiner.abort()
+                        _abandon(joiner)
                         joiner = None
                     if cache.folder is None or isinstance(exc, pdf_cache.CacheWriteError):
                         raise
                     cache.disable(exc)  # then join once more, in the scratch folder
         except BaseException:
             if joiner is not None:
-                joiner.abort()
+                _abandon(joiner)
             raise
         log.info(renderer.summary())
     cache.evict()
