@@ -99,14 +99,16 @@ def _digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """`data` at `path` whole or not at all, and on the disk before the name points at it."""
+def _write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """`data` at `path` whole or not at all, and (if `durable`) on the disk before the name
+    points at it."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with partial.open("wb") as file:
             file.write(data)
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -127,11 +129,16 @@ def _sync_folder(folder: Path) -> None:
 
 
 _SCRATCH: list[Path] = []
+_LEFT: list[Path] = []
+"""Files of this process left in the cache folder, to remove at exit."""
 
 
 def _clean_scratch() -> None:
     while _SCRATCH:
         shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
+    while _LEFT:
+        with contextlib.suppress(OSError):
+            _LEFT.pop().unlink(missing_ok=True)
 
 
 atexit.register(_clean_scratch)
@@ -149,12 +156,12 @@ class PartCache:
 
     `base` is mixed into every key (a hash of what every part depends on)."""
 
-    def __init__(self, base: str, root: Path | None = None, *, use_root: bool = True) -> None:
+    def __init__(self, base: str) -> None:
         self.base = base
         self.folder: Path | None = None
         self.used: set[str] = set()
         _clean_scratch()
-        root = cache_root() if use_root else root
+        root = cache_root()
         if root is not None:
             try:
                 folder = root / "pdf"
@@ -220,11 +227,13 @@ class PartCache:
             with contextlib.suppress(OSError):
                 file.unlink(missing_ok=True)
 
-    def _write_entry(self, path: Path, data: bytes | None) -> None:
-        if data is not None:
-            _write_atomically(path, data)
-        digest, size = _digest(path)
-        _write_atomically(path.with_name(path.name + CHECKSUM), f"{digest} {size}\n".encode())
+    def _write_entry(self, path: Path, data: bytes) -> None:
+        # The checksum goes first: a reader never finds a part without its checksum (which
+        # it would take for a damaged part) while another build writes the same entry.
+        digest = hashlib.sha256(data).hexdigest()
+        checksum = path.with_name(path.name + CHECKSUM)
+        _write_atomically(checksum, f"{digest} {len(data)}\n".encode())
+        _write_atomically(path, data)
         _sync_folder(path.parent)
         self.used.add(path.name)
 
@@ -240,30 +249,37 @@ class PartCache:
                 self.disable(exc)
                 path = self.store / f"{key}{suffix}.pdf"
         try:
-            _write_atomically(path, data)
+            _write_atomically(path, data, durable=False)
         except OSError as exc:
             raise CacheWriteError(exc.errno, f"could not write {path.name}", exc.filename) from exc
         return path
 
     def path(self, key: str) -> Path:
-        """Where a file that is written in place (the joined guide) goes; `adopt` it after."""
-        return self.store / f"{key}.pdf"
+        """A temporary name for a file written in place (the joined guide); `adopt` it after."""
+        return self.store / f".{key}.{os.getpid()}.joined.tmp"
 
-    def adopt(self, path: Path) -> Path:
-        """Record the checksum of a file written at `path(key)`; returns the file's path."""
-        if self.folder is not None and path.parent == self.folder:
-            try:
-                with path.open("rb+") as file:
-                    os.fsync(file.fileno())
-                self._write_entry(path, None)
-            except OSError as exc:
-                self._remove(path)
-                self.disable(exc)
-                moved = self.store / path.name
-                if path.exists():
-                    shutil.copyfile(path, moved)
-                return moved
-        return path
+    def adopt(self, written: Path, key: str) -> Path:
+        """Make the file written at `path(key)` the entry of `key`; returns where it is."""
+        path = written.with_name(f"{key}.pdf")
+        if self.folder is None or written.parent != self.folder:
+            os.replace(written, path)
+            return path
+        try:
+            with written.open("rb+") as file:
+                os.fsync(file.fileno())
+            digest, size = _digest(written)
+            checksum = path.with_name(path.name + CHECKSUM)
+            _write_atomically(checksum, f"{digest} {size}\n".encode())
+            os.replace(written, path)
+            _sync_folder(path.parent)
+            self.used.add(path.name)
+            return path
+        except OSError as exc:
+            self._remove(path)
+            self.disable(exc)
+            # The file itself is whole: publish it from where it is, and remove it at exit.
+            _LEFT.append(written)
+            return written
 
     def evict(self, limit: int | None = None) -> None:
         """Remove the least recently used entries until the cache fits `limit` bytes

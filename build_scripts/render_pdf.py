@@ -896,7 +896,7 @@ def render_all(
                     ]
                     front = renderer.run(front_jobs)
                     joiner.add_front([front[job.name].part for job in front_jobs])
-                    guide = cache.adopt(joiner.finish(outline))
+                    guide = cache.adopt(joiner.finish(outline), guide_key)
                 except OSError as exc:
                     if joiner is not None:
                         _abandon(joiner)

@@ -232,3 +232,30 @@ def test_an_unwritable_home_as_another_user_builds_with_one_warning() -> None:
 
 
 AS_ANOTHER_USER = ("setpriv", "--reuid=4321", "--regid=4321", "--clear-groups")
+
+
+def test_a_cache_write_that_fails_midway_leaves_no_entry_and_the_part_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_logs
+) -> None:
+    """The disk fills up between writing a part and making it durable (at the OS boundary)."""
+    from build_scripts import pdf_cache
+
+    monkeypatch.setenv("FOLLOWUP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(pdf_cache, "_WARNED", [])
+    cache = pdf_cache.PartCache("inputs")
+    kept = cache.put(cache.key("first"), b"%PDF-1.7 first part")
+    assert cache.get(cache.key("first")) == kept
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pdf_cache.os, "fsync", full_disk)
+    part = cache.put(cache.key("second"), b"%PDF-1.7 second part")
+    third = cache.put(cache.key("third"), b"%PDF-1.7 third part")
+    # Both parts are whole, outside the cache; the cache holds only the entry written before.
+    assert part.read_bytes() == b"%PDF-1.7 second part"
+    assert third.read_bytes() == b"%PDF-1.7 third part"
+    assert not part.is_relative_to(tmp_path / "cache")
+    files = sorted(p.name for p in (tmp_path / "cache" / "pdf").iterdir())
+    assert files == [kept.name, kept.name + ".sha256"]
+    assert len([w for w in warnings(mkdocs_logs) if "cache cannot be used" in w]) == 1
