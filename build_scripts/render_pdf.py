@@ -511,7 +511,8 @@ def _quiet_worker() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)  # Linux only; elsewhere, no-op
     except (OSError, AttributeError):
         pass
-    if os.getppid() == 1:  # the build died before prctl took effect
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the build died before prctl
         os._exit(1)
 
 
