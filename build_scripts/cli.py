@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import Project, check
@@ -75,11 +78,92 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     if args.paper:
         env["FOLLOWUP_PAPER"] = args.paper
-    done = subprocess.run(command, cwd=project.root, env=env, check=False)
-    if done.returncode != 0:
+    returncode = _run_build(command, project.root, env)
+    if returncode == INTERRUPTED:
+        # The build's staging folder, if any, is removed by the next build.
+        print("followup: interrupted; site/ was not changed.", file=sys.stderr)
+        return INTERRUPTED
+    if returncode != 0:
         print("followup: build failed; site/ was not changed.", file=sys.stderr)
         return 1
     return 0
+
+
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
+
+
+class _Stop(BaseException):
+    """Ctrl-C, a closed terminal or a `kill`: stop the build."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stop
+
+
+def _prctl(option: int, value: int) -> None:
+    """Linux's prctl(2); nothing elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(option, value)
+    except (OSError, AttributeError):
+        pass
+
+
+_PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 1, 36
+
+
+def _die_with_parent() -> None:  # runs in the MkDocs process, before exec
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _run_build(command: list[str], cwd: Path, env: dict[str, str]) -> int:
+    """Run MkDocs in its own process group; on Ctrl-C (or SIGTERM, SIGHUP) stop that whole
+    group (MkDocs and its PDF workers) and return INTERRUPTED.
+
+    MkDocs runs in a group of its own so that the terminal's Ctrl-C reaches only this process,
+    which then stops every process of the build at once and says so in one line (rather than
+    each process printing its own traceback). MkDocs dies with this process, even if it is
+    killed, and its workers with MkDocs."""
+    handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _stop) for sig in handled}
+    # Workers left behind by a dying MkDocs come to this process, which waits for them.
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    child: subprocess.Popen | None = None
+    try:
+        child = subprocess.Popen(
+            command, cwd=cwd, env=env, start_new_session=True, preexec_fn=_die_with_parent
+        )
+        return child.wait()
+    except _Stop:
+        if child is not None:
+            _stop_group(child.pid)
+        return INTERRUPTED
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _stop_group(group: int) -> None:
+    """SIGTERM to the build's process group, SIGKILL to what is left after a few seconds;
+    returns when every process of the group has ended (or after 10 seconds)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, sig)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                while os.waitpid(-1, os.WNOHANG)[0]:
+                    pass  # reaped one
+            except ChildProcessError:
+                pass  # none left to reap
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
 
 
 def _cmd_new(project: Project, args: argparse.Namespace) -> int:

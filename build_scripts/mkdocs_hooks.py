@@ -124,11 +124,7 @@ def on_build_error(error: Exception) -> None:
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     """Keep the theme's compiled templates between builds: compiling them anew is a tenth of
     a rebuild under `mkdocs serve`. (Turned off with the PDF cache, FOLLOWUP_CACHE_DIR=off.)"""
-    folder = render_pdf.cache_dir()
-    if folder is not None:
-        jinja_dir = folder.parent / "jinja"
-        jinja_dir.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(jinja_dir))
+    env.bytecode_cache = templating.bytecode_cache()
     return env
 
 

@@ -605,9 +605,15 @@ class Joiner:
         self.path = path
         self.footer = footer
         self.partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        self.out = _Output(open(self.partial, "wb"))  # noqa: SIM115 (closed in finish/abort)
-        self.pages_root = self.out.reserve()
-        self.document = self.out.reserve()
+        file = open(self.partial, "wb")  # noqa: SIM115 (closed in finish/abort)
+        try:
+            self.out = _Output(file)
+            self.pages_root = self.out.reserve()
+            self.document = self.out.reserve()
+        except BaseException:  # a full disk from the first byte: leave nothing behind
+            file.close()
+            self.partial.unlink(missing_ok=True)
+            raise
         self.body_pages: list[int] = []
         self.front_pages: list[int] = []
         self.struct_body: list[int] = []

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import logging
 import mimetypes
 import multiprocessing
 import os
 import re
-import shutil
+import signal
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -33,9 +32,10 @@ from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from . import chooser, pdf_join
+from . import chooser, pdf_cache, pdf_join
 from .expand import ScenarioView, Site, SourceView
 from .fonts import CODEPOINTS
+from .pdf_cache import PartCache
 from .render_site import DOWNLOADS_MARKER, GUIDE_PDF, SCENARIO_LIST_MARKER, scenario_pdf_path
 from .schema import ANCHOR_INPUT_LABELS
 from .templating import make_env
@@ -583,38 +583,18 @@ class Rendered:
     """The part as a document of its own, for jobs that are published alone."""
 
 
-def cache_dir() -> Path | None:
-    """Where rendered PDFs are kept by the hash of everything that went into them.
-
-    FOLLOWUP_CACHE_DIR sets it ("off" turns caching off); the default is the user's cache
-    folder, so throwaway copies of a project share it too."""
-    setting = os.environ.get("FOLLOWUP_CACHE_DIR")
-    if setting is not None:
-        return None if setting.strip().lower() in ("", "off", "0", "none") else Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "followup-kit" / "pdf"
-
-
 def _inputs_digest(folders: Sequence[Path]) -> str:
     """A hash of everything a PDF can load besides its HTML, and of how it is rendered."""
     from importlib.metadata import version
 
     # Versions from the package metadata: importing WeasyPrint costs 0.4 s, which a build
-    # that finds every PDF in the cache should not pay.
-    digest = hashlib.sha256()
-    digest.update(
+    # that finds every PDF in the cache should not pay. Our own code shapes the HTML too
+    # (filters, escaping), so a change to it is a change.
+    return pdf_cache.inputs_digest(
+        (*folders, Path(__file__).parent),
         f"weasyprint {version('weasyprint')} pikepdf {version('pikepdf')} "
-        f"{sorted(WRITE_OPTIONS.items())}".encode()
+        f"{sorted(WRITE_OPTIONS.items())}",
     )
-    # Our own code shapes the HTML too (filters, escaping), so a change to it is a change.
-    for folder in (*folders, Path(__file__).parent):
-        for file in sorted(Path(folder).rglob("*")):
-            if "__pycache__" in file.parts:
-                continue
-            if file.is_file():
-                digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def _render(
@@ -638,60 +618,29 @@ def _report_progress(futures: Sequence[concurrent.futures.Future]) -> None:
             log.info("PDFs: %d of %d rendered", done, len(futures))
 
 
-_SCRATCH: list[Path] = []
+def _quiet_worker() -> None:
+    """In each pool worker: leave Ctrl-C to the build (which stops the workers itself, without
+    a traceback from each), and end with the build if it is killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)  # Linux only; elsewhere, no-op
+    except (OSError, AttributeError):
+        pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the build died before prctl
+        os._exit(1)
 
 
-def _clean_scratch() -> None:
-    while _SCRATCH:
-        shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
-
-
-atexit.register(_clean_scratch)
-
-
-class _Cache:
-    """Rendered parts by the hash of their inputs, as files (so that a build never holds every
-    PDF in memory). With caching off, the files go to a scratch folder that the next build,
-    or the end of the process, removes."""
-
-    def __init__(self, allowed: Sequence[Path]) -> None:
-        self.folder = cache_dir()
-        self.base = _inputs_digest(allowed)
-        _clean_scratch()
-        if self.folder is None:
-            _SCRATCH.append(Path(tempfile.mkdtemp(prefix="followup-pdf-")))
-        self.store = self.folder or _SCRATCH[-1]
-
-    def key(self, *inputs: str) -> str:
-        digest = hashlib.sha256(self.base.encode())
-        for item in inputs:
-            digest.update(hashlib.sha256(item.encode("utf-8")).digest())
-        return digest.hexdigest()
-
-    def path(self, key: str, suffix: str = "") -> Path:
-        """Where the file of `key` goes (written there by the caller, atomically)."""
-        self.store.mkdir(parents=True, exist_ok=True)
-        return self.store / f"{key}{suffix}.pdf"
-
-    def get(self, key: str, suffix: str = "") -> Path | None:
-        if self.folder is None:
-            return None
-        path = self.folder / f"{key}{suffix}.pdf"
-        return path if path.is_file() else None
-
-    def put(self, key: str, data: bytes, suffix: str = "") -> Path:
-        self.store.mkdir(parents=True, exist_ok=True)
-        partial = self.store / f".{key}{suffix}.{os.getpid()}.tmp"
-        partial.write_bytes(data)
-        path = self.store / f"{key}{suffix}.pdf"
-        os.replace(partial, path)
-        return path
+_PR_SET_PDEATHSIG = 1
 
 
 class _Renderer:
     """Renders jobs on every core (one pool for the whole build), reusing cached PDFs."""
 
-    def __init__(self, base_dir: Path, allowed: tuple[Path, ...], cache: _Cache) -> None:
+    def __init__(self, base_dir: Path, allowed: tuple[Path, ...], cache: PartCache) -> None:
         self.base_dir, self.allowed, self.cache = base_dir, allowed, cache
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self.rendered = self.reused = 0
@@ -700,15 +649,41 @@ class _Renderer:
     def __enter__(self) -> _Renderer:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if self.pool is None:
+            return
+        if kind is None:
             self.pool.shutdown(cancel_futures=True)
+            return
+        # Failed or interrupted: stop the workers now rather than wait for their renders.
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(5)
 
     def _finish(self, key: str, result: tuple[bytes, bytes | None]) -> Rendered:
         part, own = result
         return Rendered(
             self.cache.put(key, part), self.cache.put(key, own, ".own") if own else None
         )
+
+    def _settle(
+        self, key: str, future: concurrent.futures.Future, done: concurrent.futures.Future
+    ) -> None:
+        """Resolve `future` from a worker's result; whatever happens, it is resolved (an
+        exception escaping a done-callback would be dropped and leave the build waiting)."""
+        try:
+            if done.cancelled():
+                future.cancel()
+            elif done.exception() is not None:
+                future.set_exception(done.exception())
+            else:
+                future.set_result(self._finish(key, done.result()))
+        except BaseException as exc:
+            if not future.done():
+                future.set_exception(exc)
 
     def submit(self, jobs: Sequence[PdfJob]) -> list[concurrent.futures.Future]:
         """A future per job, in job order (already resolved for cached jobs)."""
@@ -729,23 +704,21 @@ class _Renderer:
         self.names += [job.label or job.name for job, _, _ in todo]
         if len(todo) > 1 and self.pool is None and (os.cpu_count() or 1) > 1:
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                os.cpu_count(), mp_context=multiprocessing.get_context("fork")
+                os.cpu_count(),
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_quiet_worker,
             )
         for job, key, future in todo:
             args = (job.make_html(), job.document, self.base_dir, self.allowed, job.standalone)
             if self.pool is None:
                 try:
                     future.set_result(self._finish(key, _render(*args)))
-                except PdfError as exc:
+                except (PdfError, OSError) as exc:
                     future.set_exception(exc)
                 continue
             work = self.pool.submit(_render, *args)
             work.add_done_callback(
-                lambda done, key=key, future=future: (
-                    future.set_exception(done.exception())
-                    if done.exception()
-                    else future.set_result(self._finish(key, done.result()))
-                )
+                lambda done, key=key, future=future: self._settle(key, future, done)
             )
         return futures
 
@@ -763,6 +736,29 @@ class _Renderer:
         names = list(dict.fromkeys(self.names))
         listed = f" ({', '.join(names)})" if 0 < len(names) <= 10 else ""
         return f"PDFs: rendered {self.rendered}{listed}, reused {self.reused} from the cache"
+
+
+def _abandon(joiner: pdf_join.Joiner) -> None:
+    """Stop a join and remove its partial file, even when the disk is full (closing the file
+    then fails while flushing what is left)."""
+    try:
+        joiner.abort()
+    except OSError:
+        with contextlib.suppress(OSError):
+            joiner.partial.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _disk_errors() -> Iterator[None]:
+    """A file that cannot be written (a full disk under the scratch folder too) stops the
+    PDFs with a message, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        log.debug("Could not write the PDFs", exc_info=True)
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise PdfError(GUIDE_PDF, [f"could not write the PDFs: {reason}{where}"]) from None
 
 
 def _page_number(part_start: int, info: pdf_join.PartInfo, anchor: str) -> str:
@@ -884,7 +880,7 @@ def render_all(
     every page number is known, and the parts are joined into the guide."""
     pdf_dir = templates_dir / "pdf"
     allowed = (pdf_dir, *asset_dirs)
-    cache = _Cache(allowed)
+    cache = PartCache(_inputs_digest(allowed))
     env = make_env(templates_dir, "html")
     footer = page_footer(options, pdf_dir)
     log.debug("Step 4b - Rendering the PDFs")
@@ -954,7 +950,7 @@ def render_all(
         repr([(c.title, [(s.id, s.title) for s in c.scenarios]) for c in site.categories]),
     )
     guide = cache.get(guide_key)
-    with _Renderer(pdf_dir, allowed, cache) as renderer:
+    with _disk_errors(), _Renderer(pdf_dir, allowed, cache) as renderer:
         # The long documents (chapters, references) start first; the parts are joined in
         # reading order.
         early = [*chapter_jobs, *back_jobs]
@@ -969,18 +965,31 @@ def render_all(
         _report_progress(futures)
         # Join the parts in order while later ones render; on a problem, stop and report the
         # first one (scenarios first: their messages name the scenario file).
-        joiner = pdf_join.Joiner(cache.path(guide_key), footer) if guide is None else None
-        infos: dict[str, pdf_join.PartInfo] = {}
-        join_error: PdfError | None = None
-        try:
+        joiner: pdf_join.Joiner | None = None
+        if guide is None:
             try:
-                for job, future in zip(part_jobs, futures, strict=True):
-                    if joiner is not None:
-                        infos[job.name] = joiner.append(future.result().part, job.document)
-            except PdfError:
-                pass
-            except pdf_join.JoinError as exc:
-                join_error = PdfError(GUIDE_PDF, [str(exc)])
+                joiner = pdf_join.Joiner(cache.path(guide_key), footer)
+            except OSError as exc:  # the cache's disk is full: joined below, without it
+                cache.disable(exc)
+        infos: dict[str, pdf_join.PartInfo] = {}
+        join_error: pdf_join.JoinError | None = None
+        try:
+            for job, future in zip(part_jobs, futures, strict=True):
+                if joiner is None:
+                    break
+                try:
+                    part = future.result().part
+                except (PdfError, OSError):
+                    break  # reported below, in order
+                try:
+                    infos[job.name] = joiner.append(part, job.document)
+                except pdf_join.JoinError as exc:
+                    join_error = exc  # reported below, after the parts' own problems
+                    break
+                except OSError as exc:  # the cache's disk is full: join again without it
+                    _abandon(joiner)
+                    joiner = None
+                    cache.disable(exc)
             concurrent.futures.wait(futures)
             first_scenario = len(chapter_jobs)
             after = first_scenario + len(scenario_jobs)
@@ -989,33 +998,47 @@ def render_all(
                 if future.exception() is not None:
                     raise future.exception()
             if join_error is not None:
-                raise join_error
+                raise PdfError(GUIDE_PDF, [str(join_error)]) from None
             outputs = {
                 scenario_pdf_path(s.id): future.result().own
                 for s, future in zip(ordered, scenario_futures, strict=True)
             }
-            if joiner is not None:
-                contents, outline = guide_structure(chapters, ordered, site, infos, back)
-                front_jobs = [
-                    PdfJob(
-                        f"front-{n}",
-                        f"{GUIDE_PDF} (cover and contents)",
-                        html,
-                        lambda h=html: h,
-                        label="guide:contents",
-                    )
-                    for n, html in enumerate(front_html(site, contents, options, env))
-                ]
-                front = renderer.run(front_jobs)
+            while guide is None:
                 try:
+                    if joiner is None:
+                        joiner = pdf_join.Joiner(cache.path(guide_key), footer)
+                        infos = {}
+                    for job, future in zip(part_jobs, futures, strict=True):
+                        if job.name not in infos:
+                            infos[job.name] = joiner.append(future.result().part, job.document)
+                    contents, outline = guide_structure(chapters, ordered, site, infos, back)
+                    front_jobs = [
+                        PdfJob(
+                            f"front-{n}",
+                            f"{GUIDE_PDF} (cover and contents)",
+                            html,
+                            lambda h=html: h,
+                            label="guide:contents",
+                        )
+                        for n, html in enumerate(front_html(site, contents, options, env))
+                    ]
+                    front = renderer.run(front_jobs)
                     joiner.add_front([front[job.name].part for job in front_jobs])
+                    guide = cache.adopt(joiner.finish(outline), guide_key)
                 except pdf_join.JoinError as exc:
                     raise PdfError(GUIDE_PDF, [str(exc)]) from None
-                guide = joiner.finish(outline)
+                except OSError as exc:
+                    if joiner is not None:
+                        _abandon(joiner)
+                        joiner = None
+                    if cache.folder is None or isinstance(exc, pdf_cache.CacheWriteError):
+                        raise
+                    cache.disable(exc)  # then join once more, in the scratch folder
         except BaseException:
             if joiner is not None:
-                joiner.abort()
+                _abandon(joiner)
             raise
         log.info(renderer.summary())
+    cache.evict()
     outputs[GUIDE_PDF] = guide
     return outputs

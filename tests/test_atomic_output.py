@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import subprocess
 import sys
@@ -93,3 +94,62 @@ def test_a_build_killed_midway_never_leaves_a_half_written_site(built, sig) -> N
     assert done.returncode == 0, out
     assert staging_dirs(project) == []
     assert set(snapshot(project / "site")) == set(before)
+
+
+def descendants(root: int) -> set[int]:
+    """Every live process under `root`, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_ctrl_c_during_followup_build_stops_every_process_with_one_line(built) -> None:
+    project, before = built
+    # A terminal sends Ctrl-C to its foreground process group: start one, and signal it.
+    build = subprocess.Popen(
+        [sys.executable, "-m", "build_scripts", "build", "--quiet"],
+        cwd=project,
+        env={**ENV, "FOLLOWUP_CACHE_DIR": "off"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    # followup, MkDocs and at least two PDF workers.
+    deadline = time.monotonic() + 60
+    while len(descendants(build.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = descendants(build.pid)
+    assert len(started) >= 3, "the PDF workers never started"
+    time.sleep(0.5)
+    os.killpg(build.pid, signal.SIGINT)
+    signalled = time.monotonic()
+    _, err = build.communicate(timeout=30)
+    assert time.monotonic() - signalled < 10
+    assert build.returncode == 130
+    assert "Traceback" not in err
+    # The check's summary, then one line about the interruption.
+    assert err.splitlines()[1:] == ["followup: interrupted; site/ was not changed."], err
+    time.sleep(0.2)
+    assert [pid for pid in started if running(pid)] == []
+    assert snapshot(project / "site") == before
