@@ -231,7 +231,7 @@ def test_non_editable_install_builds_with_followup_and_plain_mkdocs(installed, t
     init.write_text(init.read_text() + POISON)
     # mkdocs.yml loads the project's hook file by its path: its hooks must give way too.
     hooks = project / "build_scripts" / "mkdocs_hooks.py"
-    startup = 'def on_startup(command: str, dirty: bool) -> None:\n'
+    startup = "def on_startup(command: str, dirty: bool) -> None:\n"
     assert startup in hooks.read_text()
     hooks.write_text(
         hooks.read_text().replace(startup, startup + '    raise RuntimeError("project copy")\n')
