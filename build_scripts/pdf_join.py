@@ -714,7 +714,8 @@ class Joiner:
             entries = resources.get(kind)
             if entries is None:
                 continue
-            for key in list(entries.keys()):
+            # Sorted: the parts' own order varies from one rendering to the next.
+            for key in sorted(entries.keys()):
                 identity = _resource_identity(entries[key])
                 # The name itself, else key_2, key_3 ...: the first free one or the first
                 # that stands for the same thing. (The part's own dictionary stays as it
@@ -1038,7 +1039,7 @@ class Joiner:
             resources = b" ".join(
                 kind.encode()
                 + b" << "
-                + b" ".join(k + b" " + v for k, (v, _) in known.items())
+                + b" ".join(k + b" " + v for k, (v, _) in sorted(known.items()))
                 + b" >>"
                 for kind, known in self.form_resources.items()
             )
