@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import Project, check
+from . import Project, check, chooser
 from .errors import ScenarioErrors
 from .lint import RULES, lint, load_word_list, strictly
 from .schema import SLUG_PATTERN, json_schema
@@ -36,8 +36,14 @@ def _find_root(start: Path) -> Path:
 
 def _cmd_check(project: Project, args: argparse.Namespace) -> int:
     result = check(project)
-    if result.errors:
-        print(ScenarioErrors(result.errors).report(), file=sys.stderr)
+    # The chooser names scenarios, so it is checked against the ones that exist (or are hidden).
+    known = {s.id for s in result.site.scenarios} | set(project.settings.hide)
+    _, chooser_errors, chooser_notes = chooser.load(project.root, known)
+    problems = [*result.errors, *chooser_errors]
+    if problems:
+        print(ScenarioErrors(problems).report(), file=sys.stderr)
+    for note in chooser_notes:
+        print(note, file=sys.stderr)
     # The lint judges every file that is valid, so one run shows every problem.
     findings = lint(result.scenarios, load_word_list(project.root))
     if getattr(args, "strict", False):
@@ -50,9 +56,9 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
     summary = f"{count} valid scenario{'s' if count != 1 else ''} checked"
     if findings:
         print(f"{summary}: {errors} error(s), {warnings} warning(s).", file=sys.stderr)
-    elif not result.errors:
+    elif not problems:
         print(f"{summary}, no problems.", file=sys.stderr)
-    return 1 if errors or result.errors else 0
+    return 1 if errors or problems else 0
 
 
 def _cmd_build(project: Project, args: argparse.Namespace) -> int:

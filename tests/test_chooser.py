@@ -117,3 +117,22 @@ def test_a_broken_chooser_stops_the_build_and_a_missing_scenario_is_left_out(
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert "They asked for my references" in home
     assert "lunch with the team" not in home
+
+
+def test_check_reports_a_broken_chooser_with_its_position(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    path = project / chooser.CHOOSER_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - answer: They asked", "  - answr: They asked"), "utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "answer: They asked" in row)
+    for args in (("check",), ("check", "--strict")):
+        done = followup(project, *args)
+        assert done.returncode == 1, done.stderr
+        assert f"content/chooser.yml:{line}:" in done.stderr
+        assert "unknown key 'answr'; did you mean 'answer'?" in done.stderr
+        assert "Traceback" not in done.stderr
+    # A missing scenario is a note, not a failure: a fork may delete built-in scenarios.
+    path.write_text(text + "  - answer: Lunch\n    scenario: team-lunch\n", "utf-8")
+    done = followup(project, "check", "--strict")
+    assert done.returncode == 0, done.stderr
+    assert "'team-lunch' (left out)" in done.stderr
