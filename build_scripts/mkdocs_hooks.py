@@ -227,6 +227,8 @@ def _pdf_options(config: MkDocsConfig, project: build_scripts.Project) -> render
         edition=edition,
         paper=paper,  # type: ignore[arg-type]
         language=config.theme.get("language") or "en",
+        page_footer=project.settings.page_footer,
+        contents_footer=project.settings.contents_footer,
     )
 
 

@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ScenarioError, format_key_path
 from .schema import SLUG_PATTERN
 
 CONFIG_FILE = "mkdocs.yml"
+
+
+def _footer_wording(allowed: tuple[str, ...]):
+    """A validator: footer wording may use only the named fields, each once at most."""
+
+    def check(value: str) -> str:
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        except ValueError as exc:
+            raise ValueError(f"{exc} (write {{{{ and }}}} for a literal brace)") from None
+        unknown = [name for name in fields if name not in allowed]
+        if unknown:
+            raise ValueError(
+                f"unknown field {{{unknown[0]}}}; the wording may use "
+                + " and ".join(f"{{{name}}}" for name in allowed)
+            )
+        return value
+
+    return check
 
 
 class Settings(BaseModel):
@@ -31,6 +51,13 @@ class Settings(BaseModel):
     """A folder (relative to mkdocs.yml) of your own scenario files. A file there whose id
     matches a built-in scenario replaces it; any other adds a scenario. Keeping your files
     there, rather than editing the built-in ones, keeps upstream updates easy to merge."""
+    page_footer: Annotated[str, AfterValidator(_footer_wording(("page", "total")))] = (
+        "Page {page} of {total}"
+    )
+    """The PDFs' page footer, in the site's language: {page} is the page number and {total}
+    the number of pages (for example "Página {page} de {total}")."""
+    contents_footer: Annotated[str, AfterValidator(_footer_wording(("page",)))] = "Page {page}"
+    """The footer of the guide's cover and contents pages, numbered in roman numerals."""
 
 
 class LenientLoader(yaml.SafeLoader):
@@ -74,7 +101,7 @@ def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list
         for error in exc.errors(include_url=False):
             loc = ("extra", "followup", *error["loc"])
             key = next((str(p) for p in reversed(error["loc"]) if isinstance(p, str)), "followup")
-            message = str(error["msg"])
+            message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
                 message = f"unknown setting; expected one of {', '.join(Settings.model_fields)}"
             problems.append(

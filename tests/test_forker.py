@@ -125,6 +125,43 @@ def test_settings_mistakes_are_reported_with_the_setting(project: Path) -> None:
     )
     assert "extra.followup.colour: unknown setting" in done.stderr
     assert "Traceback" not in done.stderr
+    config.write_text(
+        config.read_text().replace("    colour: red\n", "    page_footer: Seite {seite}\n")
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert (
+        "extra.followup.page_footer: unknown field {seite}; the wording may use {page} and "
+        "{total}" in done.stderr
+    )
+
+
+def test_the_page_footer_speaks_the_language_the_settings_give(
+    project: Path, tmp_path: Path
+) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "    paper: a4\n",
+            "    paper: a4\n    page_footer: Página {page} de {total}\n"
+            "    contents_footer: Página {page}\n",
+        )
+    )
+    site = tmp_path / "site"
+    build_site(project, site)
+    guide = site / GUIDE_PDF
+    assert "Página ii" in pdftotext(guide, 2)
+    text = pdftotext(guide)
+    assert re.search(r"Página 1 de \d+", text)
+    assert "Page 1 of" not in text
+    own = site / scenario_pdf_path("post-interview")
+    assert f"Página 1 de {len(PdfReader(own).pages)}" in pdftotext(own)
 
 
 def test_the_publishing_workflow_is_a_valid_github_workflow() -> None:
