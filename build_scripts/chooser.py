@@ -15,12 +15,12 @@ from typing import Annotated
 from pydantic import Field, ValidationError, model_validator
 
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
+from .links import relative, scenario_page
 from .load import load_text
 from .schema import Slug, _Model
 from .templating import md_escape
 
 CHOOSER_FILE = "content/chooser.yml"
-CHOOSER_MARKER = "<!-- followup:chooser -->"
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -125,8 +125,8 @@ def steps(question: Question | None, titles: dict[str, str]) -> list[Step]:
     return [Step(0, question.question), *below] if below else []
 
 
-def to_markdown(path: list[Step], base: str) -> str:
-    """The path as nested Markdown lists; `base` is the relative path to `scenarios/`."""
+def to_markdown(path: list[Step], page: str) -> str:
+    """The path as nested Markdown lists, for the page `page`."""
     lines = []
     for index, step in enumerate(path):
         text = md_escape(step.text)
@@ -136,7 +136,8 @@ def to_markdown(path: list[Step], base: str) -> str:
             indent = "    " * (step.depth // 2)
             line = f"{indent}- {text}"
             if step.scenario_id:
-                line += f": [{md_escape(step.scenario_title)}]({base}{step.scenario_id}.md)"
+                link = relative(page, scenario_page(step.scenario_id))
+                line += f": [{md_escape(step.scenario_title)}]({link})"
             following = path[index + 1] if index + 1 < len(path) else None
             if following is not None and following.depth == step.depth + 1:
                 line += f". *{md_escape(following.text)}*"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import links
 from .schema import (
+    ANCHOR_INPUT_LABELS,
     ANCHOR_LABELS,
     CATEGORY_TITLES,
     REGION_NAMES,
@@ -219,10 +221,6 @@ def _sort_key(scenario: Scenario) -> tuple[int, int, str]:
     return (list(CATEGORY_TITLES).index(scenario.category), scenario.order, scenario.title.lower())
 
 
-def scenario_src_uri(scenario_id: str) -> str:
-    return f"scenarios/{scenario_id}.md"
-
-
 def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) -> ScenarioView:
     labels = {key: p.label for key, p in scenario.placeholders.items()}
     templates = {}
@@ -230,7 +228,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         keys = list(dict.fromkeys(placeholder_keys(t.subject) + placeholder_keys(t.body)))
         templates[t.id] = TemplateView(
             id=t.id,
-            anchor=f"template-{t.id}",
+            anchor=links.template_heading(t.id),
             title=t.title,
             purpose=t.purpose,
             subject=t.subject,
@@ -293,7 +291,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         tips_dont=scenario.tips.dont,
         sources=tuple(sources.values()),
         related=tuple(
-            RelatedView(other, titles[other], scenario_src_uri(other))
+            RelatedView(other, titles[other], links.scenario_page(other))
             for other in scenario.related
             # A related scenario that is itself broken is left out (its problem is reported).
             if other in titles
@@ -308,7 +306,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
             )
             for n in sorted(scenario.regions, key=lambda n: list(REGION_NAMES).index(n.region))
         ),
-        src_uri=scenario_src_uri(scenario.id),
+        src_uri=links.scenario_page(scenario.id),
         source_file=source_file,
         anchors=tuple(anchors),
         used_placeholders=tuple(placeholder_views[key] for key in used),
@@ -329,3 +327,53 @@ def expand(scenarios: Sequence[Scenario], source_files: dict[str, str]) -> Site:
         if any(v.category == cid for v in views)
     )
     return Site(scenarios=views, categories=categories)
+
+
+def scenario_data(scenario: ScenarioView) -> dict:
+    """One scenario as plain data: for templates.json and for the interactive scenario page."""
+    return {
+        "id": scenario.id,
+        "title": scenario.title,
+        "summary": scenario.summary,
+        "category": scenario.category,
+        "page": scenario.src_uri.removesuffix(".md") + "/",
+        "body_words": {"min": scenario.min_words, "max": scenario.max_words},
+        "avoid": list(scenario.avoid),
+        "anchors": {a: ANCHOR_INPUT_LABELS[a] for a in scenario.anchors},
+        "timeline": [
+            {
+                "id": step.id,
+                "title": step.title,
+                "anchor": step.anchor,
+                "after_step": step.after_step,
+                "unit": step.unit,
+                "earliest": step.earliest,
+                "ideal": step.ideal,
+                "latest": step.latest,
+                "when": step.when,
+                "template": step.template.id if step.template else None,
+            }
+            for step in scenario.steps
+        ],
+        "placeholders": {
+            p.key: {"label": p.label, "help": p.help, "example": p.example}
+            for p in scenario.placeholders
+        },
+        "templates": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "purpose": t.purpose,
+                "subject": t.subject,
+                "body": t.body,
+                "placeholders": list(t.placeholder_keys),
+                "files": {
+                    **{
+                        ext: links.template_file(scenario.id, t.id, ext)
+                        for ext in links.TEMPLATE_FILE_TYPES
+                    },
+                },
+            }
+            for t in scenario.templates
+        ],
+    }

@@ -1,4 +1,4 @@
-"""Step 4c: the template pack: each template as .txt and .eml, a ZIP, and templates.json."""
+"""Output: the template pack: each template as .txt and .eml, a ZIP, and templates.json."""
 
 from __future__ import annotations
 
@@ -14,25 +14,16 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime
 
-from .expand import ScenarioView, Site, TemplateView
-from .schema import ANCHOR_INPUT_LABELS, PLACEHOLDER_SYNTAX
+from .expand import Site, TemplateView, scenario_data
+from .links import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, template_file
+from .schema import PLACEHOLDER_SYNTAX
 from .templating import blanks_text
 
-PACK_ZIP = "downloads/follow-up-templates.zip"
-TEMPLATES_JSON = "downloads/templates.json"
 JSON_FORMAT_VERSION = 1
 
-DRAFT_SENDER = "your-address@example.invalid"
-"""Stands in for the reader's address in downloaded drafts (RFC 5322 wants a From field;
-`.invalid` can never be delivered, so a forgotten one fails loudly)."""
 DRAFT_FROM = Address(display_name="[Your name]", addr_spec=DRAFT_SENDER)
 """The drafts' From: the reader's name as a blank, like the blanks of the body. Built as an
 Address so that the brackets are quoted: bare, they make the header unreadable to mail parsers."""
-
-
-def template_file(scenario_id: str, template_id: str, extension: str) -> str:
-    """Where a single template file lands in the site: `downloads/templates/<s>/<t>.<ext>`."""
-    return f"downloads/templates/{scenario_id}/{template_id}.{extension}"
 
 
 def as_text(template: TemplateView) -> str:
@@ -88,61 +79,13 @@ def _encoded_words(text: str) -> str:
     return "\r\n ".join(f"=?utf-8?b?{word}?=" for word in encoded)
 
 
-def scenario_json(scenario: ScenarioView) -> dict:
-    """One scenario as plain data: for templates.json and for the interactive scenario page."""
-    return {
-        "id": scenario.id,
-        "title": scenario.title,
-        "summary": scenario.summary,
-        "category": scenario.category,
-        "page": scenario.src_uri.removesuffix(".md") + "/",
-        "body_words": {"min": scenario.min_words, "max": scenario.max_words},
-        "avoid": list(scenario.avoid),
-        "anchors": {a: ANCHOR_INPUT_LABELS[a] for a in scenario.anchors},
-        "timeline": [
-            {
-                "id": step.id,
-                "title": step.title,
-                "anchor": step.anchor,
-                "after_step": step.after_step,
-                "unit": step.unit,
-                "earliest": step.earliest,
-                "ideal": step.ideal,
-                "latest": step.latest,
-                "when": step.when,
-                "template": step.template.id if step.template else None,
-            }
-            for step in scenario.steps
-        ],
-        "placeholders": {
-            p.key: {"label": p.label, "help": p.help, "example": p.example}
-            for p in scenario.placeholders
-        },
-        "templates": [
-            {
-                "id": t.id,
-                "title": t.title,
-                "purpose": t.purpose,
-                "subject": t.subject,
-                "body": t.body,
-                "placeholders": list(t.placeholder_keys),
-                "files": {
-                    "txt": template_file(scenario.id, t.id, "txt"),
-                    "eml": template_file(scenario.id, t.id, "eml"),
-                },
-            }
-            for t in scenario.templates
-        ],
-    }
-
-
 def templates_json(site: Site) -> bytes:
     """Every scenario's timing, placeholders and templates, for other tools."""
     document = {
         "format": "followup-kit templates",
         "version": JSON_FORMAT_VERSION,
         "placeholder_syntax": PLACEHOLDER_SYNTAX,
-        "scenarios": [scenario_json(s) for s in site.scenarios],
+        "scenarios": [scenario_data(s) for s in site.scenarios],
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 

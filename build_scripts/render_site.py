@@ -1,4 +1,4 @@
-"""Step 4a: render the site's generated Markdown pages from the view models."""
+"""Output: the site's generated Markdown pages, rendered from the view models."""
 
 from __future__ import annotations
 
@@ -9,25 +9,25 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import chooser, reference
-from .expand import ScenarioView, Site
-from .render_pack import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, scenario_json, template_file
+from .expand import ScenarioView, Site, scenario_data
+from .links import (
+    AUTHORING_PAGE,
+    CHOOSER_MARKER,
+    DOWNLOADS_MARKER,
+    DRAFT_SENDER,
+    GUIDE_PDF,
+    PACK_ZIP,
+    SCENARIO_LIST_MARKER,
+    SCENARIOS_INDEX,
+    TEMPLATE_FILE_TYPES,
+    TEMPLATES_JSON,
+    TIMING_PAGE,
+    relative,
+    scenario_pdf,
+    template_file,
+)
 from .schema import ANCHOR_INPUT_LABELS
 from .templating import make_env
-
-GUIDE_PDF = "downloads/follow-up-guide.pdf"
-"""Where the guide PDF lands in the site."""
-
-
-def scenario_pdf_path(scenario_id: str) -> str:
-    """Where a scenario's own PDF lands in the site."""
-    return f"downloads/scenarios/{scenario_id}.pdf"
-
-
-SCENARIO_LIST_MARKER = "<!-- followup:scenario-list -->"
-"""A hand-written page may hold this line; it is replaced by the table of scenarios."""
-
-DOWNLOADS_MARKER = "<!-- followup:downloads -->"
-"""A hand-written page may hold this line; it is replaced by the guide PDF's download button."""
 
 
 @dataclass(frozen=True)
@@ -39,33 +39,28 @@ class PageKind:
     """Returns (src_uri, extra template context) for every page of this kind."""
 
 
-AUTHORING_PAGE = "add-a-scenario.md"
-"""The generated page that explains the scenario format to forkers."""
-
-
 def authoring_context() -> dict:
-    """The field reference, anchors, categories and lint rules, read from the code itself."""
-    from .lint import RULES
-
+    """The field reference, anchors and categories, read from the code itself."""
     return {
         "reference": reference.sections(),
         "anchors": reference.anchors(),
         "categories": reference.categories(),
-        "rules": RULES,
     }
 
 
 def scenario_context(scenario: ScenarioView) -> dict:
     """What the scenario page template needs besides the scenario itself."""
-    depth = "../" * scenario.src_uri.count("/")
     return {
         "s": scenario,
         "anchors": [(a, ANCHOR_INPUT_LABELS[a]) for a in scenario.anchors],
         "files": {
-            t.id: {ext: depth + template_file(scenario.id, t.id, ext) for ext in ("txt", "eml")}
+            t.id: {
+                ext: relative(scenario.src_uri, template_file(scenario.id, t.id, ext))
+                for ext in TEMPLATE_FILE_TYPES
+            }
             for t in scenario.templates
         },
-        "data": {**scenario_json(scenario), "sender": DRAFT_SENDER},
+        "data": {**scenario_data(scenario), "sender": DRAFT_SENDER},
     }
 
 
@@ -74,8 +69,8 @@ PAGE_KINDS: tuple[PageKind, ...] = (
         "site/scenario.md.j2",
         lambda site: [(s.src_uri, scenario_context(s)) for s in site.scenarios],
     ),
-    PageKind("site/scenarios_index.md.j2", lambda site: [("scenarios/index.md", {})]),
-    PageKind("site/timing.md.j2", lambda site: [("timing.md", {})]),
+    PageKind("site/scenarios_index.md.j2", lambda site: [(SCENARIOS_INDEX, {})]),
+    PageKind("site/timing.md.j2", lambda site: [(TIMING_PAGE, {})]),
     PageKind("site/authoring.md.j2", lambda site: [(AUTHORING_PAGE, authoring_context())]),
 )
 
@@ -91,7 +86,7 @@ class Downloads:
         """A Markdown download button for `path`, relative to `from_page`, or None."""
         if path not in self.sizes:
             return None
-        href = "../" * from_page.count("/") + path
+        href = relative(from_page, path)
         style = ".md-button .md-button--primary" if primary else ".md-button"
         size = human_size(self.sizes[path])
         kind = path.rsplit(".", 1)[-1].upper()
@@ -120,11 +115,12 @@ def render(
     templates_dir: Path,
     downloads: Downloads = NO_DOWNLOADS,
     example: tuple[str, str] = ("", ""),
+    rules: Sequence[object] = (),
 ) -> list[GeneratedPage]:
     """Every generated page, as Markdown for MkDocs. `example` is (path, text) of a scenario
-    file to show on the authoring page."""
+    file to show on the authoring page, `rules` the lint rules it lists."""
     env = make_env(templates_dir, "markdown")
-    env.globals.update(example_path=example[0], example_text=example[1])
+    env.globals.update(example_path=example[0], example_text=example[1], rules=rules)
     pages: list[GeneratedPage] = []
     for kind in PAGE_KINDS:
         template = env.get_template(kind.template)
@@ -143,7 +139,7 @@ def _download_links(downloads: Downloads, src_uri: str, context: dict) -> Markup
     if scenario is not None:
         links.append(
             downloads.link(
-                scenario_pdf_path(scenario.id), src_uri, "Download this scenario", primary=True
+                scenario_pdf(scenario.id), src_uri, "Download this scenario", primary=True
             )
         )
     links.append(downloads.link(GUIDE_PDF, src_uri, "Download the full guide"))
@@ -151,11 +147,11 @@ def _download_links(downloads: Downloads, src_uri: str, context: dict) -> Markup
     return Markup(" ".join(present)) if present else None
 
 
-def scenario_list(site: Site, templates_dir: Path, base: str) -> str:
-    """The scenario table for hand-written pages; `base` is the relative path to `scenarios/`."""
+def scenario_list(site: Site, templates_dir: Path, page: str) -> str:
+    """The scenario table for the hand-written page `page`."""
     env = make_env(templates_dir, "markdown")
-    with_base = env.from_string('{% include "site/_scenario_list.md.j2" %}')
-    return with_base.render(site=site, base=base, level=3)
+    included = env.from_string('{% include "site/_scenario_list.md.j2" %}')
+    return included.render(site=site, page=page, level=3)
 
 
 PDFS_SKIPPED_NOTE = (
@@ -173,14 +169,14 @@ def fill_markers(
     chooser_path: Sequence[chooser.Step] = (),
 ) -> str:
     """Replace the generated-content markers of a hand-written page."""
-    if chooser.CHOOSER_MARKER in markdown:
-        base = "../" * page_src_uri.count("/") + "scenarios/"
+    if CHOOSER_MARKER in markdown:
         markdown = markdown.replace(
-            chooser.CHOOSER_MARKER, chooser.to_markdown(list(chooser_path), base)
+            CHOOSER_MARKER, chooser.to_markdown(list(chooser_path), page_src_uri)
         )
     if SCENARIO_LIST_MARKER in markdown:
-        base = "../" * page_src_uri.count("/") + "scenarios/"
-        markdown = markdown.replace(SCENARIO_LIST_MARKER, scenario_list(site, templates_dir, base))
+        markdown = markdown.replace(
+            SCENARIO_LIST_MARKER, scenario_list(site, templates_dir, page_src_uri)
+        )
     if DOWNLOADS_MARKER in markdown:
         guide = downloads.link(
             GUIDE_PDF, page_src_uri, "Download the printable guide", primary=True

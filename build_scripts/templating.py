@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
+from . import links
 from .expand import Segment
 from .pdf_cache import cache_root, unusable
 
@@ -167,6 +168,7 @@ def make_env(templates_dir: Path, output: str) -> Environment:
         code_block=code_block,
         cell=table_cell,
     )
+    env.globals.update(links.GLOBALS)
     return env
 
 

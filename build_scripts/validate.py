@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import characters
+from . import characters, links
 from .errors import KeyPath, ScenarioError, did_you_mean, format_key_path
 from .load import Position, RawScenario, Span
 from .schema import ANCHOR_LABELS, Scenario, template_tokens
@@ -41,11 +40,9 @@ def site_names(docs_dir: Path) -> dict[str, str]:
     """Every name the built site uses at its top level and in `scenarios/`, where scenario
     pages go: the pages we generate, the downloads, the hand-written pages and folders of
     the docs folder, and what MkDocs and the theme write themselves."""
-    from .expand import scenario_src_uri
-
-    folder = scenario_src_uri("x").rsplit("/", 1)[0]
+    folder = links.SCENARIOS_FOLDER
     names = dict(ENGINE_OUTPUTS)
-    paths = list(_generated_paths())
+    paths = list(links.GENERATED)
     if docs_dir.is_dir():
         for entry in docs_dir.iterdir():
             if not entry.name.startswith((".", "_")):
@@ -64,17 +61,6 @@ def site_names(docs_dir: Path) -> dict[str, str]:
             names.setdefault(rest.split("/")[0].split(".")[0], path)
         names.setdefault(first.split(".")[0], path)
     return names
-
-
-@functools.cache
-def _generated_paths() -> tuple[str, ...]:
-    """What our own code adds to every site: the generated pages and the downloads."""
-    from . import render_pack, render_site
-    from .expand import Site
-
-    empty = Site(scenarios=(), categories=())
-    paths = [uri for kind in render_site.PAGE_KINDS for uri, _ in kind.pages(empty)]
-    return (*paths, render_site.GUIDE_PDF, render_pack.PACK_ZIP, render_pack.TEMPLATES_JSON)
 
 
 def project_rules(root: Path) -> SiteRules:

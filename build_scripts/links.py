@@ -1,0 +1,112 @@
+"""Every path, URL, anchor and marker the outputs share: change an address here and only here.
+
+Paths are relative to the built site's root (MkDocs' `src_uri` for pages). The templates get
+the same functions as Jinja globals (`scenario_page(s.id)`, `scenario_anchor(s.id)`, ...), so no
+template spells out an address either.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+# Pages the core generates.
+SCENARIOS_FOLDER = "scenarios"
+SCENARIOS_INDEX = f"{SCENARIOS_FOLDER}/index.md"
+TIMING_PAGE = "timing.md"
+AUTHORING_PAGE = "add-a-scenario.md"
+
+
+def scenario_page(scenario_id: str) -> str:
+    """A scenario's page: `scenarios/<id>.md`."""
+    return f"{SCENARIOS_FOLDER}/{scenario_id}.md"
+
+
+# Downloads.
+DOWNLOADS_FOLDER = "downloads"
+GUIDE_PDF = f"{DOWNLOADS_FOLDER}/follow-up-guide.pdf"
+PACK_ZIP = f"{DOWNLOADS_FOLDER}/follow-up-templates.zip"
+TEMPLATES_JSON = f"{DOWNLOADS_FOLDER}/templates.json"
+TEMPLATE_FILE_TYPES = ("txt", "eml")
+"""The file types every template is published as, one file each."""
+DRAFT_SENDER = "your-address@example.invalid"
+"""Stands in for the reader's address in downloaded drafts (RFC 5322 wants a From field;
+`.invalid` can never be delivered, so a forgotten one fails loudly)."""
+
+
+def scenario_pdf(scenario_id: str) -> str:
+    """A scenario's own PDF: `downloads/scenarios/<id>.pdf`."""
+    return f"{DOWNLOADS_FOLDER}/scenarios/{scenario_id}.pdf"
+
+
+def template_file(scenario_id: str, template_id: str, extension: str) -> str:
+    """A single template as a file: `downloads/templates/<scenario>/<template>.<ext>`."""
+    return f"{DOWNLOADS_FOLDER}/templates/{scenario_id}/{template_id}.{extension}"
+
+
+GENERATED = (SCENARIOS_INDEX, TIMING_PAGE, AUTHORING_PAGE, GUIDE_PDF, PACK_ZIP, TEMPLATES_JSON)
+"""The fixed names the build adds to every site (scenario ids must not collide with them)."""
+
+
+# Anchors inside the PDFs (the guide holds every scenario, so they carry its id).
+
+
+def scenario_anchor(scenario_id: str) -> str:
+    return f"sc-{scenario_id}"
+
+
+def worksheet_anchor(scenario_id: str) -> str:
+    return f"sc-{scenario_id}--worksheet"
+
+
+def template_anchor(scenario_id: str, template_id: str) -> str:
+    return f"sc-{scenario_id}--{template_heading(template_id)}"
+
+
+def template_heading(template_id: str) -> str:
+    """The id of a template's heading on its scenario page (and the tail of its PDF anchor)."""
+    return f"template-{template_id}"
+
+
+def chapter_anchor(src_uri: str) -> str:
+    """A hand-written page as a chapter of the guide: `why-follow-up.md` -> `ch-why-follow-up`."""
+    stem = src_uri.removesuffix(".md").replace("/", "-")
+    return "ch-" + re.sub(r"[^a-z0-9-]+", "-", stem.lower()).strip("-")
+
+
+# Markers: a hand-written page may hold one of these lines; the build puts generated content
+# in its place.
+SCENARIO_LIST_MARKER = "<!-- followup:scenario-list -->"
+"""Replaced by the table of scenarios."""
+DOWNLOADS_MARKER = "<!-- followup:downloads -->"
+"""Replaced by the download buttons (the guide, the template pack)."""
+CHOOSER_MARKER = "<!-- followup:chooser -->"
+"""Replaced by the "which scenario fits?" questions of content/chooser.yml."""
+MARKERS = (SCENARIO_LIST_MARKER, DOWNLOADS_MARKER, CHOOSER_MARKER)
+
+
+def relative(from_page: str, path: str) -> str:
+    """`path` as a link from the page `from_page`, both relative to the site's root:
+    `relative("scenarios/a.md", "scenarios/b.md")` is `b.md`."""
+    return posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+
+
+GLOBALS = {
+    "scenarios_index": SCENARIOS_INDEX,
+    "guide_pdf": GUIDE_PDF,
+    **{
+        name: globals()[name]
+        for name in (
+            "scenario_page",
+            "scenario_pdf",
+            "template_file",
+            "scenario_anchor",
+            "worksheet_anchor",
+            "template_anchor",
+            "template_heading",
+            "chapter_anchor",
+            "relative",
+        )
+    },
+}
+"""What every template environment gets as Jinja globals."""
