@@ -1,88 +1,82 @@
-"""followup-kit: interview follow-up scenarios in YAML -> a MkDocs Material site (and a PDF guide).
+"""followup-kit: interview follow-up scenarios in YAML -> a website, a PDF guide, a template pack.
 
-The pipeline, one module per step:
+The pipeline (`build(project, options)` runs it; MkDocs and the command line both call it):
 
-1. load         read `content/scenarios/*.yml` safely, keeping the line and column of every key
-2. validate     typed, frozen models (schema.py); every problem of every file at once
-3. expand       pure: order, URLs, numbering, cross-links, timing sentences -> view models
-4. render_site  view models -> Markdown pages for MkDocs (mkdocs_hooks.py is the only MkDocs code)
+0. project      where the parts are, settings (project.py), how to build (options.py)
+1. load         read the scenario files safely, keeping the line and column of every key
+2. validate     typed, frozen models (schema.py); every problem of every file at once; the
+                chooser (chooser.py) and the settings too
+3. expand       pure: order, URLs, numbering, cross-links, timing sentences -> the `Site` view
+                model, with the chooser and the guide's chapters (nav.py) in reading order
+4. outputs      each output renders the Site into files (outputs.py lists them): the template
+                pack (render_pack.py), the PDFs (pdf/), the site's pages (render_site.py)
+5. publish      MkDocs turns the pages into the website (mkdocs_plugin.py, the only MkDocs
+                code); `followup export` writes the files into a folder instead
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from . import chooser
+from .csp import add_policy, allow_inserted_script
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .expand import Site, expand
+from .links import ASSETS_FOLDER
 from .load import RawScenario, load_dir
+from .nav import NAV_LIMIT, guide_chapters, with_scenarios
+from .options import BuildOptions, OptionsError, build_options
+from .output import discard, show_tracebacks, staging_dir, swap_into_place
+from .page_meta import describe
+from .project import FOLDER_OPTIONS, Project, ProjectNotFoundError, SiteConfig, find_root
 from .schema import Scenario
-from .settings import Settings, read_settings
+from .settings import parse_settings
+from .templating import bytecode_cache, fill_deferred
 from .validate import project_rules, validate
+
+if TYPE_CHECKING:
+    from .lint import Finding
+    from .outputs import Files
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
 __all__ = [
+    "ASSETS_FOLDER",
+    "FOLDER_OPTIONS",
+    "NAV_LIMIT",
+    "BuildOptions",
     "CheckResult",
+    "OptionsError",
+    "PdfError",
     "Project",
     "ProjectNotFoundError",
     "ScenarioError",
     "ScenarioErrors",
     "Site",
+    "SiteConfig",
+    "add_policy",
+    "allow_inserted_script",
     "build",
+    "build_options",
+    "build_outputs",
+    "bytecode_cache",
     "check",
+    "describe",
+    "discard",
+    "fill_deferred",
     "find_root",
+    "load_site",
+    "parse_settings",
+    "problem_pages",
+    "show_tracebacks",
+    "staging_dir",
+    "summary",
+    "swap_into_place",
+    "with_scenarios",
 ]
-
-
-class ProjectNotFoundError(Exception):
-    """No folder holding mkdocs.yml where a project was looked for."""
-
-
-def find_root(start: Path) -> Path:
-    """The project folder: `start` or the nearest of its parents that holds mkdocs.yml.
-
-    Project files (content, templates, fonts) are always found from here, never from where
-    this package is installed: a normal `pip install .` puts the package in site-packages."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "mkdocs.yml").is_file():
-            return folder
-    raise ProjectNotFoundError(f"no mkdocs.yml found in {start} or its parents")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a followup-kit project keeps its parts, and its settings."""
-
-    root: Path
-    settings: Settings = field(default_factory=Settings)
-    settings_errors: tuple[ScenarioError, ...] = ()
-
-    @classmethod
-    def from_root(cls, root: Path) -> Project:
-        """A project with the settings of its mkdocs.yml."""
-        settings, problems = read_settings(root)
-        return cls(root, settings, tuple(problems))
-
-    @property
-    def scenarios_dir(self) -> Path:
-        return self.root / "content" / "scenarios"
-
-    @property
-    def local_scenarios_dir(self) -> Path | None:
-        folder = self.settings.local_scenarios
-        return self.root / folder if folder else None
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def pdf_fonts_dir(self) -> Path:
-        """The fonts the PDFs embed (made by `python -m build_scripts.fonts`)."""
-        return self.templates_dir / "pdf" / "fonts"
 
 
 @dataclass(frozen=True)
@@ -95,10 +89,20 @@ class CheckResult:
     """Scenario id (as written, when it is text) of each file that parsed."""
     scenarios: list[tuple[Scenario, RawScenario]]
     """The valid scenarios that made it into the site, with their raw files (for the lint)."""
+    notes: list[ScenarioError] = dataclasses.field(default_factory=list)
+    """What the build leaves out but does not stop for (chooser answers naming no scenario)."""
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    """The lint's findings (only when asked for: `lint` in the options)."""
+
+    @property
+    def failed(self) -> bool:
+        """An error, or a lint finding of severity error (every finding, when strict)."""
+        return bool(self.errors) or any(f.severity == "error" for f in self.findings)
 
 
-def check(project: Project) -> CheckResult:
-    """Steps 1-3 over every file, keeping what is valid."""
+def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
+    """Steps 1-3 over every input (scenarios, chooser, settings), keeping what is valid; and
+    the lint over every valid scenario when the options ask for it."""
     log.debug("Step 1 - Loading scenarios from %s", project.scenarios_dir)
     raws, errors = load_dir(project.scenarios_dir, project.root)
     errors.extend(project.settings_errors)
@@ -137,7 +141,23 @@ def check(project: Project) -> CheckResult:
     ids_by_file = {raw.path: raw.data["id"] for raw in raws if isinstance(raw.data.get("id"), str)}
     log.debug("Step 3 - Expanding %d scenarios", len(valid))
     site = expand([s for s, _ in valid], {s.id: raw.path for s, raw in valid})
-    return CheckResult(site, errors, ids_by_file, valid)
+    # The chooser names scenarios, so it is checked against those that exist (or are hidden).
+    known = {s.id for s in site.scenarios} | set(project.settings.hide)
+    question, problems, notes = chooser.load(project.root, known, project.chooser_file)
+    errors.extend(problems)
+    site = dataclasses.replace(
+        site,
+        chooser=tuple(chooser.steps(question, {s.id: s.title for s in site.scenarios})),
+        guide=guide_chapters(project.config.nav, project.docs_dir),
+    )
+    findings = []
+    if options is not None and options.lint:
+        from .lint import lint, load_word_list, strictly
+
+        findings = lint(valid, load_word_list(project.root))
+        if options.lint == "strict":
+            findings = strictly(findings)
+    return CheckResult(site, errors, ids_by_file, valid, notes, findings)
 
 
 def _hide(
@@ -164,9 +184,49 @@ def _hide(
     return kept, problems
 
 
-def build(project: Project) -> Site:
-    """Steps 1-3, raising ScenarioErrors if any file has a problem."""
+def build(project: Project, options: BuildOptions | None = None) -> Files:
+    """Steps 1-4: every wanted output's files, keyed by their path in the site. Raises
+    ScenarioErrors if any input has a problem (nothing is rendered then)."""
+    from .outputs import build_outputs
+
+    result = check(project)
+    if result.errors:
+        raise ScenarioErrors(result.errors)
+    return build_outputs(result.site, project, options or build_options(project.settings))
+
+
+def load_site(project: Project) -> Site:
+    """Steps 1-3, raising ScenarioErrors if any input has a problem."""
     result = check(project)
     if result.errors:
         raise ScenarioErrors(result.errors)
     return result.site
+
+
+def summary(result: CheckResult) -> str:
+    """One line: how many scenarios were checked, and what was found."""
+    count = len(result.site.scenarios)
+    line = f"{count} valid scenario{'s' if count != 1 else ''} checked"
+    errors = sum(f.severity == "error" for f in result.findings)
+    if result.findings:
+        return f"{line}: {errors} error(s), {len(result.findings) - errors} warning(s)."
+    return line + ("." if result.errors else ", no problems.")
+
+
+def problem_pages(result: CheckResult) -> dict[str, bytes]:
+    """A page in place of each broken scenario's, listing its problems (for `mkdocs serve`)."""
+    from .render_site import problem_pages as pages
+
+    return pages(result.errors, result.ids_by_file, {s.id for s in result.site.scenarios})
+
+
+_LAZY = {"PdfError": "render_pdf", "build_outputs": "outputs"}
+"""Loaded when first used: the PDF code imports WeasyPrint, which `followup check` never needs."""
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

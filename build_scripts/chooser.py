@@ -56,16 +56,16 @@ class Step:
 
 
 def load(
-    project_root: Path, known_ids: set[str]
+    project_root: Path, known_ids: set[str], relative: str = CHOOSER_FILE
 ) -> tuple[Question | None, list[ScenarioError], list[ScenarioError]]:
     """The decision path (None when the project has no chooser file), its errors, and notes
     on answers that name no known scenario: those are left out (a fork may delete built-in
     scenarios without editing this file), and the notes say where, with a did-you-mean."""
-    path = project_root / CHOOSER_FILE
+    path = project_root / relative
     if not path.is_file():
         return None, [], []
     try:
-        raw = load_text(path.read_bytes(), CHOOSER_FILE)
+        raw = load_text(path.read_bytes(), relative)
     except ScenarioErrors as exc:
         return None, list(exc.errors), []
     try:

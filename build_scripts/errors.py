@@ -1,4 +1,4 @@
-"""The one domain exception: every problem found in every scenario file, each with its position."""
+"""The one domain exception: every problem found in every input file, each with its position."""
 
 from __future__ import annotations
 
@@ -96,5 +96,5 @@ class ScenarioErrors(Exception):  # noqa: N818 (a collection of errors, named fo
         lines = [str(e) for e in self.errors]
         noun = "problem" if count == 1 else "problems"
         where = "file" if files == 1 else "files"
-        lines.append(f"{count} {noun} in {files} scenario {where}.")
+        lines.append(f"{count} {noun} in {files} {where}.")
         return "\n".join(lines)

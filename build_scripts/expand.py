@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import links
 from .schema import (
@@ -17,6 +18,10 @@ from .schema import (
     placeholder_keys,
     template_tokens,
 )
+
+if TYPE_CHECKING:
+    from .chooser import Step
+    from .nav import GuideEntry
 
 UNIT_WORDS = {
     "hours": ("hour", "hours"),
@@ -148,6 +153,10 @@ class Site:
 
     scenarios: tuple[ScenarioView, ...]
     categories: tuple[CategoryView, ...]
+    chooser: tuple[Step, ...] = ()
+    """The "which scenario fits?" questions (content/chooser.yml), flattened for display."""
+    guide: tuple[GuideEntry, ...] = ()
+    """The guide's chapters in reading order."""
 
     @property
     def regional_timing(self) -> tuple[tuple[RegionView, ScenarioView], ...]:

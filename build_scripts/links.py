@@ -22,6 +22,9 @@ def scenario_page(scenario_id: str) -> str:
     return f"{SCENARIOS_FOLDER}/{scenario_id}.md"
 
 
+ASSETS_FOLDER = "assets"
+"""Where the page script and style (followup.js, followup.css) are published."""
+
 # Downloads.
 DOWNLOADS_FOLDER = "downloads"
 GUIDE_PDF = f"{DOWNLOADS_FOLDER}/follow-up-guide.pdf"

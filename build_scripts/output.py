@@ -282,12 +282,20 @@ _speak_of_final = _SpeakOfFinal()
 logging.getLogger("mkdocs.commands.build").addFilter(_speak_of_final)
 
 
+_TRACEBACKS: list[bool] = []
+
+
+def show_tracebacks(enabled: bool) -> None:
+    """Show Python tracebacks for files that cannot be written (`--debug`), or one line."""
+    _TRACEBACKS[:] = [True] if enabled else []
+
+
 def _plain_os_errors(
     kind: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> None:
     """A file that cannot be written while the site is staged (full disk, no permission) ends
     the build with one line naming the problem, not a traceback (FOLLOWUP_DEBUG=1 shows it)."""
-    if isinstance(exc, OSError) and os.environ.get("FOLLOWUP_DEBUG") != "1":
+    if isinstance(exc, OSError) and not _TRACEBACKS:
         folders = [*_speak_of_final.names.items(), *_RECENT.items()]
         site = folders[-1][1] if folders else ""
         written = ""

@@ -51,3 +51,8 @@ def first_paragraph(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "".join(parser.parts) if parser.done else ""
+
+
+def describe(summaries: dict[str, str], src_uri: str, html: str) -> str | None:
+    """A page's description: a scenario's summary for its page, else the first paragraph."""
+    return summaries.get(src_uri) or shorten(first_paragraph(html)) or None

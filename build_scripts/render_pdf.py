@@ -36,7 +36,8 @@ from . import chooser, pdf_cache, pdf_join
 from .expand import ScenarioView, Site, SourceView
 from .fonts import CODEPOINTS
 from .pdf_cache import PartCache
-from .render_site import DOWNLOADS_MARKER, GUIDE_PDF, SCENARIO_LIST_MARKER, scenario_pdf_path
+from .links import CHOOSER_MARKER, DOWNLOADS_MARKER, GUIDE_PDF, SCENARIO_LIST_MARKER
+from .links import scenario_pdf as scenario_pdf_path
 from .schema import ANCHOR_INPUT_LABELS
 from .templating import make_env
 
@@ -211,9 +212,9 @@ def convert_chapters(
         body = body.replace(DOWNLOADS_MARKER, "").replace(
             SCENARIO_LIST_MARKER, "\n\n" + scenario_list_html + "\n\n"
         )
-        if chooser.CHOOSER_MARKER in body:
-            flow = chooser.to_markdown(list(chooser_path), "scenarios/")
-            body = body.replace(chooser.CHOOSER_MARKER, flow)
+        if CHOOSER_MARKER in body:
+            flow = chooser.to_markdown(list(chooser_path), "index.md")
+            body = body.replace(CHOOSER_MARKER, flow)
         configs = {name: dict(options) for name, options in extension_configs.items()}
         toc = configs.setdefault("toc", {})
         toc["slugify"] = lambda value, separator, _cid=cid: f"{_cid}-{slugify(value, separator)}"

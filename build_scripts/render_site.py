@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import chooser, reference
+from .errors import ScenarioError
 from .expand import ScenarioView, Site, scenario_data
 from .links import (
     AUTHORING_PAGE,
@@ -23,11 +25,12 @@ from .links import (
     TEMPLATES_JSON,
     TIMING_PAGE,
     relative,
+    scenario_page,
     scenario_pdf,
     template_file,
 )
-from .schema import ANCHOR_INPUT_LABELS
-from .templating import make_env
+from .schema import ANCHOR_INPUT_LABELS, SLUG_PATTERN
+from .templating import make_env, md_escape
 
 
 @dataclass(frozen=True)
@@ -186,3 +189,27 @@ def fill_markers(
         lines = [guide or PDFS_SKIPPED_NOTE, " ".join(link for link in (pack, data) if link)]
         markdown = markdown.replace(DOWNLOADS_MARKER, "\n\n".join(lines))
     return markdown
+
+
+def problem_pages(
+    errors: Sequence[ScenarioError], ids_by_file: dict[str, str], valid_ids: set[str]
+) -> dict[str, bytes]:
+    """Under `mkdocs serve`, a broken scenario's page shows its errors at its usual address."""
+    by_file: dict[str, list[str]] = {}
+    for error in errors:
+        by_file.setdefault(error.path, []).append(str(error))
+    pages: dict[str, bytes] = {}
+    for path, lines in by_file.items():
+        scenario_id = ids_by_file.get(path) or Path(path).stem
+        if not re.fullmatch(SLUG_PATTERN, scenario_id) or scenario_id in valid_ids:
+            continue
+        # A list, not a code block: code blocks do not wrap, and a problem's end (where the
+        # did-you-mean hint is) would be cut off at the column's edge.
+        body = "\n".join(f"- {md_escape(line)}" for line in lines)
+        markdown = (
+            f"# Problems in {scenario_id}\n\n"
+            "This page is shown by `mkdocs serve` because the scenario file has problems. "
+            "Fix them and save; the page reloads.\n\n" + body + "\n"
+        )
+        pages[scenario_page(scenario_id)] = markdown.encode("utf-8")
+    return pages

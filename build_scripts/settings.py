@@ -68,7 +68,7 @@ LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def _line_of(text: str, key: str) -> int:
+def line_of(text: str, key: str) -> int:
     match = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
@@ -82,7 +82,7 @@ def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list
         return Settings(), [
             ScenarioError(
                 CONFIG_FILE,
-                _line_of(config_text, "followup"),
+                line_of(config_text, "followup"),
                 1,
                 "extra.followup",
                 "expected a mapping of settings (paper: ..., hide: [...])",
@@ -106,7 +106,7 @@ def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list
                 message = f"unknown setting; expected one of {', '.join(Settings.model_fields)}"
             problems.append(
                 ScenarioError(
-                    CONFIG_FILE, _line_of(config_text, key), 1, format_key_path(loc), message
+                    CONFIG_FILE, line_of(config_text, key), 1, format_key_path(loc), message
                 )
             )
         return settings, problems

@@ -1,0 +1,211 @@
+"""The MkDocs plugin (`plugins: - followup`): a thin adapter over the core's public API.
+
+It turns MkDocs' config into a Project and BuildOptions, calls the core, hands the files to
+MkDocs, puts the scenarios into the navigation, shows problem pages under `mkdocs serve`, and
+adds the Content-Security-Policy. Pages are generated in memory on every build, so nothing is
+written into the docs folder and `mkdocs serve` picks up YAML and template edits.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+import build_scripts as core
+
+log = logging.getLogger("mkdocs.plugins.followup")
+
+
+class FollowupConfig(Config):
+    scenarios = c.Optional(c.Dir(exists=False))
+    """The scenario files' folder (default: `scenarios/` in the docs folder)."""
+    templates = c.Optional(c.Dir(exists=True))
+    """The Jinja templates (default: the copy installed with followup-kit)."""
+    assets = c.Optional(c.Dir(exists=True))
+    """followup.js and followup.css (default: the copy installed with followup-kit)."""
+
+
+class FollowupPlugin(BasePlugin[FollowupConfig]):
+    def __init__(self) -> None:
+        self.serve = False
+        self.staging: tuple[Path, Path] | None = None
+        self.site: core.Site | None = None
+        self.summaries: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serve = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config_file = Path(config.config_file_path).resolve()
+        settings, problems = core.parse_settings(
+            config.extra, config_file.read_text(encoding="utf-8")
+        )
+        site = core.SiteConfig(
+            name=config.site_name,
+            description=config.site_description or "",
+            author=config.site_author or "",
+            language=config.theme.get("language") or "en",
+            docs_dir=config.docs_dir,
+            nav=tuple(config.nav or ()),
+            markdown_extensions=tuple(config.markdown_extensions),
+            mdx_configs=dict(config.mdx_configs),
+        )
+        folders = {name: self.config[name] for name in core.FOLDER_OPTIONS if self.config[name]}
+        self.project = core.Project(config_file.parent, settings, tuple(problems), site, folders)
+        try:
+            self.options = core.build_options(settings, serve=self.serve)
+        except core.OptionsError as exc:
+            raise PluginError(str(exc)) from None
+        core.show_tracebacks(self.options.debug)
+        for kind, name in (("extra_css", "followup.css"), ("extra_javascript", "followup.js")):
+            if not any(str(item).endswith(name) for item in config[kind]):
+                config[kind].append(f"{core.ASSETS_FOLDER}/{name}")
+        if not self.serve:
+            _tell_about_site_url(config.site_url)
+            final = Path(config.site_dir)
+            self.staging = (core.staging_dir(final), final)
+            config.site_dir = str(self.staging[0])
+        return config
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        """Let the live-reload script through the pages' Content-Security-Policy: the server
+        inserts it into every page it sends, each copy different (it carries the build and
+        request numbers), so each page's policy gets the hash of exactly the script inserted
+        into it, as it is sent. Built sites never get it."""
+        insert = getattr(server, "_inject_js_into_html", None)
+        if insert is None:  # a future MkDocs: say so rather than leave the author waiting
+            log.warning(
+                "This MkDocs version inserts its live-reload script differently: pages will "
+                "not reload by themselves under the site's Content-Security-Policy (press F5)."
+            )
+            return server
+
+        def insert_allowed(content: bytes, epoch: int) -> bytes:
+            sent = insert(content, epoch)
+            try:
+                return core.allow_inserted_script(content.decode(), sent.decode()).encode()
+            except UnicodeDecodeError:
+                return sent
+
+        server._inject_js_into_html = insert_allowed
+        return server
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        try:
+            return self._generate(files, config)
+        except PluginError:
+            raise
+        except Exception as exc:  # an author's mistake never gets here: this is a bug
+            if self.options.debug:
+                raise
+            raise PluginError(
+                f"internal error in followup-kit ({type(exc).__name__}: {exc}). This is a bug: "
+                "please report it with the output of `followup build --debug`."
+            ) from None
+
+    def _generate(self, files: Files, config: MkDocsConfig) -> Files:
+        result = core.check(self.project, self.options)
+        self.site = result.site
+        self.summaries = {s.src_uri: s.summary for s in result.site.scenarios}
+        for line in (*result.notes, *result.findings):
+            print(line, file=sys.stderr)  # the lint is not MkDocs' to count as warnings
+        if self.options.lint:
+            print(core.summary(result), file=sys.stderr)
+        if result.failed:
+            report = core.ScenarioErrors(result.errors).report() if result.errors else ""
+            if not self.serve:
+                raise PluginError(f"Invalid input files:\n{report}" if report else "Lint errors")
+            log.warning("Invalid input files:\n%s", report)  # serve shows problem pages
+            self._add(files, config, core.problem_pages(result))
+        for file in list(files):
+            if file.abs_src_path and self.project.is_build_input(Path(file.abs_src_path)):
+                files.remove(file)
+        try:
+            built = core.build_outputs(result.site, self.project, self.options)
+        except core.PdfError as exc:
+            raise PluginError(f"PDF not built: {exc}") from None
+        if not any(f.src_uri == f"{core.ASSETS_FOLDER}/followup.js" for f in files):
+            for asset in sorted(self.project.assets_dir.glob("followup.*")):
+                built[f"{core.ASSETS_FOLDER}/{asset.name}"] = asset
+        self._add(files, config, built)
+        if config.nav is not None:
+            config.nav[:] = core.with_scenarios(config.nav, result.site)
+        return files
+
+    def _add(self, files: Files, config: MkDocsConfig, built: dict[str, bytes | Path]) -> None:
+        many = len(self.site.scenarios if self.site else ()) > core.NAV_LIMIT
+        sources = {s.src_uri: s.source_file for s in self.site.scenarios} if self.site else {}
+        for path, data in built.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None and not existing.generated_by and isinstance(data, bytes):
+                existing.content_string = data.decode("utf-8")  # a page whose markers were filled
+                continue
+            if existing is not None:
+                files.remove(existing)
+            if isinstance(data, Path):  # a rendered PDF, copied from the cache by MkDocs
+                file = File.generated(config, path, abs_src_path=str(data))
+            else:
+                file = File.generated(config, path, content=data)
+            if path in sources:
+                source = self.project.root / sources[path]
+                docs = Path(config.docs_dir)
+                file.edit_uri = (
+                    source.relative_to(docs).as_posix() if source.is_relative_to(docs) else None
+                )
+                if many:
+                    file.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(file)
+
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        env.bytecode_cache = core.bytecode_cache(self.options.cache_root)
+        return env
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        described = core.describe(self.summaries, page.file.src_uri, html)
+        if not page.meta.get("description") and described:
+            page.meta["description"] = described
+        return html
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return core.add_policy(core.fill_deferred(output))
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig):
+        return core.add_policy(output_content) if template_name.endswith(".html") else None
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        staged, self.staging = self.staging, None
+        if staged is not None:
+            core.swap_into_place(*staged)
+
+    def on_build_error(self, error: Exception) -> None:
+        staged, self.staging = self.staging, None
+        if staged is not None:
+            core.discard(staged[0])
+            log.error("Nothing was written: the previous site in %s is as it was.", staged[1])
+
+
+EXAMPLE_SITE_URL = "https://followup-kit.example.org/"
+"""The address in the project's own mkdocs.yml, which a fork has to replace with its own."""
+
+
+def _tell_about_site_url(site_url: str | None) -> None:
+    """Tell a forker who has not set `site_url` yet what that breaks (at INFO level: a warning
+    would fail every strict build of the project's own mkdocs.yml, as in its CI)."""
+    if site_url and site_url.rstrip("/") != EXAMPLE_SITE_URL.rstrip("/"):
+        return
+    where = f"still the example address {site_url}" if site_url else "not set"
+    log.info(
+        "site_url is %s: the sitemap, the canonical links and Material's instant navigation "
+        "need the address the site is published at. Set site_url in mkdocs.yml (or the "
+        "SITE_URL environment variable) before you publish.",
+        where,
+    )

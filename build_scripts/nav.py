@@ -1,0 +1,100 @@
+"""The reading order: the navigation with the scenarios in it, and the guide's chapters in the
+same order. Pure functions over mkdocs.yml's `nav` as written (a list of pages and sections)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .expand import Site
+from .links import GENERATED, SCENARIOS_FOLDER, SCENARIOS_INDEX, TIMING_PAGE
+
+NAV_LIMIT = 60
+"""Above this many scenarios, scenario pages are reached from the scenario index, not the
+navigation: every page renders its navigation, so listing them all makes the site build grow
+with the square of their number (and a menu of hundreds helps nobody)."""
+
+
+@dataclass(frozen=True)
+class GuideEntry:
+    """One entry of the guide, in navigation order.
+
+    `kind` is "page" (a hand-written Markdown page), "timing" (the generated timing table) or
+    "scenarios" (every scenario, by category).
+    """
+
+    kind: Literal["page", "timing", "scenarios"]
+    title: str
+    src_uri: str = ""
+    markdown: str = ""
+
+
+def _entry(item: object) -> tuple[str | None, object]:
+    """A nav item as (title, value): `page.md`, `{Title: page.md}` or `{Title: [items]}`."""
+    if isinstance(item, dict) and item:
+        title, value = next(iter(item.items()))
+        return (str(title) if title is not None else None), value
+    return None, item
+
+
+def with_scenarios(nav: Sequence, site: Site) -> list:
+    """`nav` with every scenario, by category, in the section that holds the scenario index
+    (only the index when there are more than NAV_LIMIT); a Scenarios section is added at the
+    end when no section holds it."""
+    sections = [
+        {category.title: [s.src_uri for s in category.scenarios]} for category in site.categories
+    ]
+    if len(site.scenarios) > NAV_LIMIT:
+        sections = []
+    result = list(nav)
+    for i, item in enumerate(result):
+        title, value = _entry(item)
+        if value == SCENARIOS_INDEX or (isinstance(value, list) and SCENARIOS_INDEX in value):
+            result[i] = {title or "Scenarios": [SCENARIOS_INDEX, *sections]}
+            return result
+    result.append({"Scenarios": [SCENARIOS_INDEX, *sections]})
+    return result
+
+
+def guide_chapters(nav: Sequence, docs_dir: Path) -> tuple[GuideEntry, ...]:
+    """The guide's chapters in navigation order: the hand-written pages (read from `docs_dir`,
+    without their front matter), the timing table, and the scenarios where the scenario index
+    is (at the end when the navigation does not list it)."""
+    entries: list[GuideEntry] = []
+
+    def walk(items: Sequence, section: str | None) -> None:
+        for item in items:
+            title, value = _entry(item)
+            if isinstance(value, list):
+                walk(value, title)
+            elif not isinstance(value, str):
+                continue
+            elif value == SCENARIOS_INDEX or (
+                section == "Scenarios" and value.startswith(f"{SCENARIOS_FOLDER}/")
+            ):
+                if not any(e.kind == "scenarios" for e in entries):
+                    entries.append(GuideEntry("scenarios", section or title or "Scenarios"))
+            elif value == TIMING_PAGE:
+                entries.append(GuideEntry("timing", title or "Timing at a glance"))
+            elif value.endswith(".md") and value not in GENERATED:
+                page = docs_dir / value
+                if page.is_file() and page.resolve().is_relative_to(docs_dir.resolve()):
+                    body = without_front_matter(page.read_text(encoding="utf-8-sig"))
+                    entries.append(GuideEntry("page", title or value, value, body))
+
+    walk(nav, None)
+    if not any(e.kind == "scenarios" for e in entries):
+        entries.append(GuideEntry("scenarios", "Scenarios"))
+    return tuple(entries)
+
+
+_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n.*?^(?:-{3}|\.{3})[ \t]*\n", re.DOTALL | re.MULTILINE)
+
+
+def without_front_matter(text: str) -> str:
+    """A page's Markdown without its YAML front matter (a `description:` is for the site)."""
+    match = _FRONT_MATTER.match(text)
+    return text[match.end() :] if match else text

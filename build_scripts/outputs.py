@@ -1,0 +1,133 @@
+"""Step 4: the outputs, in the order they are built, and `build_outputs`, which runs them.
+
+Each output turns the expanded Site into files keyed by their path in the site: bytes, or a
+Path to a file already written (a rendered PDF in the cache). A new output is one module with
+a render function plus one line in OUTPUTS; MkDocs, `followup build` and `followup export`
+pick it up from here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import lint, render_pack, render_pdf, render_site
+from .errors import ScenarioError
+from .expand import Site
+from .links import MARKERS
+from .options import BuildOptions
+from .project import Project
+
+log = logging.getLogger("mkdocs.plugins.followup")
+
+Files = dict[str, bytes | Path]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One kind of output: its name, when it is wanted, and how it is rendered."""
+
+    name: str
+    wanted: Callable[[BuildOptions], bool]
+    render: Callable[[Site, Project, BuildOptions, Mapping[str, bytes | Path]], Files]
+    """(site, project, options, the files of the outputs before it) -> its files."""
+
+
+def _pack(site: Site, project: Project, options: BuildOptions, built: Mapping) -> Files:
+    return dict(render_pack.render(site, options.edition))
+
+
+def _pdfs(site: Site, project: Project, options: BuildOptions, built: Mapping) -> Files:
+    config = project.config
+    pdf_options = render_pdf.PdfOptions(
+        title=config.name,
+        subtitle=config.description,
+        author=config.author or config.name,
+        edition=options.edition,
+        paper=options.paper,
+        language=config.language,
+        page_footer=project.settings.page_footer,
+        contents_footer=project.settings.contents_footer,
+    )
+    try:
+        return render_pdf.render_all(
+            site,
+            list(site.guide),
+            pdf_options,
+            project.templates_dir,
+            asset_dirs=[project.assets_dir],
+            extensions=list(config.markdown_extensions),
+            extension_configs=dict(config.mdx_configs),
+            chooser_path=list(site.chooser),
+        )
+    except render_pdf.PdfError as exc:
+        if not options.serve:
+            raise
+        log.warning("PDF not built: %s", exc)  # serving: the pages still show
+        return {}
+
+
+def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) -> Files:
+    """The generated pages, and the hand-written pages that hold a marker, filled in."""
+    downloads = render_site.Downloads(
+        {
+            path: data.stat().st_size if isinstance(data, Path) else len(data)
+            for path, data in built.items()
+        }
+    )
+    files: Files = {}
+    for page in render_site.render(
+        site, project.templates_dir, downloads, example=_example(project, site), rules=lint.RULES
+    ):
+        files[page.src_uri] = page.markdown.encode("utf-8")
+    for src_uri, markdown in hand_written_pages(project.docs_dir):
+        if src_uri not in files and any(marker in markdown for marker in MARKERS):
+            filled = render_site.fill_markers(
+                markdown, site, project.templates_dir, src_uri, downloads, site.chooser
+            )
+            files[src_uri] = filled.encode("utf-8")
+    return files
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("pack", lambda options: True, _pack),
+    Output("pdf", lambda options: options.pdf, _pdfs),
+    # Last: a page's download buttons name the files that were built, with their sizes.
+    Output("pages", lambda options: True, _pages),
+)
+
+
+def build_outputs(
+    site: Site, project: Project, options: BuildOptions, only: tuple[str, ...] = ()
+) -> Files:
+    """Every wanted output's files (only the named outputs when `only` is given)."""
+    files: Files = {}
+    for output in OUTPUTS:
+        if output.wanted(options) and (not only or output.name in only):
+            files |= output.render(site, project, options, files)
+    return files
+
+
+def hand_written_pages(docs_dir: Path) -> list[tuple[str, str]]:
+    """(src_uri, Markdown) of every page in the docs folder (not in hidden folders)."""
+    pages = []
+    if docs_dir.is_dir():
+        for path in sorted(docs_dir.rglob("*.md")):
+            relative = path.relative_to(docs_dir)
+            if not any(part.startswith((".", "_")) for part in relative.parts):
+                pages.append((relative.as_posix(), path.read_text(encoding="utf-8-sig")))
+    return pages
+
+
+def _example(project: Project, site: Site) -> tuple[str, str]:
+    """A real scenario file to show on the authoring page (post-interview when it exists)."""
+    chosen = next((s for s in site.scenarios if s.id == "post-interview"), None)
+    chosen = chosen or (site.scenarios[0] if site.scenarios else None)
+    if chosen is None:
+        return ("", "")
+    return (chosen.source_file, (project.root / chosen.source_file).read_text(encoding="utf-8"))
+
+
+__all__ = ["OUTPUTS", "Files", "Output", "ScenarioError", "build_outputs"]
