@@ -16,37 +16,69 @@ The pipeline (`build(project, options)` runs it; MkDocs and the command line bot
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-from dataclasses import dataclass
+import importlib
 from typing import TYPE_CHECKING
 
-from . import chooser
-from .csp import add_policy, allow_inserted_script
-from .errors import ScenarioError, ScenarioErrors, did_you_mean
-from .expand import Site, expand
-from .links import ASSETS_FOLDER
-from .load import RawScenario, load_dir
-from .nav import NAV_LIMIT, guide_chapters, with_scenarios
-from .options import BuildOptions, OptionsError, build_options
-from .output import discard, show_tracebacks, staging_dir, swap_into_place
-from .page_meta import describe
-from .project import FOLDER_OPTIONS, Project, ProjectNotFoundError, SiteConfig, find_root
-from .schema import Scenario
-from .settings import parse_settings
-from .templating import bytecode_cache, fill_deferred
-from .validate import project_rules, validate
-
 if TYPE_CHECKING:
-    from .lint import Finding
-    from .outputs import Files
+    from .csp import add_policy, allow_inserted_script
+    from .errors import ScenarioError, ScenarioErrors
+    from .expand import Site
+    from .links import ASSETS_FOLDER
+    from .nav import NAV_LIMIT, with_scenarios
+    from .options import BuildOptions, OptionsError, build_options
+    from .output import discard, show_tracebacks, staging_dir, swap_into_place
+    from .outputs import OUTPUTS, build_outputs
+    from .page_meta import describe
+    from .pipeline import CheckResult, build, check, load_site, problem_pages, summary
+    from .project import FOLDER_OPTIONS, Project, ProjectNotFoundError, SiteConfig, find_root
+    from .render_pdf import PdfError
+    from .settings import parse_settings
+    from .templating import bytecode_cache, fill_deferred
 
-log = logging.getLogger("mkdocs.plugins.followup")
+_API = {
+    "CheckResult": "pipeline",
+    "build": "pipeline",
+    "check": "pipeline",
+    "load_site": "pipeline",
+    "problem_pages": "pipeline",
+    "summary": "pipeline",
+    "ScenarioError": "errors",
+    "ScenarioErrors": "errors",
+    "Site": "expand",
+    "BuildOptions": "options",
+    "OptionsError": "options",
+    "build_options": "options",
+    "FOLDER_OPTIONS": "project",
+    "Project": "project",
+    "ProjectNotFoundError": "project",
+    "SiteConfig": "project",
+    "find_root": "project",
+    "parse_settings": "settings",
+    "ASSETS_FOLDER": "links",
+    "NAV_LIMIT": "nav",
+    "with_scenarios": "nav",
+    "OUTPUTS": "outputs",
+    "build_outputs": "outputs",
+    "PdfError": "render_pdf",
+    "add_policy": "csp",
+    "allow_inserted_script": "csp",
+    "discard": "output",
+    "show_tracebacks": "output",
+    "staging_dir": "output",
+    "swap_into_place": "output",
+    "describe": "page_meta",
+    "bytecode_cache": "templating",
+    "fill_deferred": "templating",
+}
+"""The public API, by the module that holds each name. Loaded on first use, so the
+`followup` command starts without loading what its subcommand does not need (the PDF code
+alone loads WeasyPrint)."""
 
 __all__ = [
     "ASSETS_FOLDER",
     "FOLDER_OPTIONS",
     "NAV_LIMIT",
+    "OUTPUTS",
     "BuildOptions",
     "CheckResult",
     "OptionsError",
@@ -79,154 +111,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    """The site built from every valid scenario, and every problem found."""
-
-    site: Site
-    errors: list[ScenarioError]
-    ids_by_file: dict[str, str]
-    """Scenario id (as written, when it is text) of each file that parsed."""
-    scenarios: list[tuple[Scenario, RawScenario]]
-    """The valid scenarios that made it into the site, with their raw files (for the lint)."""
-    notes: list[ScenarioError] = dataclasses.field(default_factory=list)
-    """What the build leaves out but does not stop for (chooser answers naming no scenario)."""
-    findings: list[Finding] = dataclasses.field(default_factory=list)
-    """The lint's findings (only when asked for: `lint` in the options)."""
-
-    @property
-    def failed(self) -> bool:
-        """An error, or a lint finding of severity error (every finding, when strict)."""
-        return bool(self.errors) or any(f.severity == "error" for f in self.findings)
-
-
-def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
-    """Steps 1-3 over every input (scenarios, chooser, settings), keeping what is valid; and
-    the lint over every valid scenario when the options ask for it."""
-    log.debug("Step 1 - Loading scenarios from %s", project.scenarios_dir)
-    raws, errors = load_dir(project.scenarios_dir, project.root)
-    errors.extend(project.settings_errors)
-    local = project.local_scenarios_dir
-    if local is not None and not local.resolve().is_relative_to(project.root.resolve()):
-        errors.append(
-            ScenarioError(
-                "mkdocs.yml",
-                1,
-                1,
-                "extra.followup.local_scenarios",
-                f"{project.settings.local_scenarios!r} is outside the project; use a folder in it",
-            )
-        )
-        local = None
-    if local is not None:
-        if local.is_dir():
-            more, problems = load_dir(local, project.root, layer=1)
-            raws += more
-            errors += problems
-        else:
-            errors.append(
-                ScenarioError(
-                    "mkdocs.yml",
-                    1,
-                    1,
-                    "extra.followup.local_scenarios",
-                    f"folder {project.settings.local_scenarios!r} does not exist",
-                )
-            )
-    log.debug("Step 2 - Validating %d scenario files", len(raws))
-    valid, problems = validate(raws, project_rules(project.root))
-    errors.extend(problems)
-    valid, problems = _hide(valid, project.settings.hide)
-    errors.extend(problems)
-    ids_by_file = {raw.path: raw.data["id"] for raw in raws if isinstance(raw.data.get("id"), str)}
-    log.debug("Step 3 - Expanding %d scenarios", len(valid))
-    site = expand([s for s, _ in valid], {s.id: raw.path for s, raw in valid})
-    # The chooser names scenarios, so it is checked against those that exist (or are hidden).
-    known = {s.id for s in site.scenarios} | set(project.settings.hide)
-    question, problems, notes = chooser.load(project.root, known, project.chooser_file)
-    errors.extend(problems)
-    site = dataclasses.replace(
-        site,
-        chooser=tuple(chooser.steps(question, {s.id: s.title for s in site.scenarios})),
-        guide=guide_chapters(project.config.nav, project.docs_dir),
-    )
-    findings = []
-    if options is not None and options.lint:
-        from .lint import lint, load_word_list, strictly
-
-        findings = lint(valid, load_word_list(project.root))
-        if options.lint == "strict":
-            findings = strictly(findings)
-    return CheckResult(site, errors, ids_by_file, valid, notes, findings)
-
-
-def _hide(
-    valid: list[tuple[Scenario, RawScenario]], hidden: tuple[str, ...]
-) -> tuple[list[tuple[Scenario, RawScenario]], list[ScenarioError]]:
-    """Leave out the hidden scenarios, and links to them from the others."""
-    ids = [s.id for s, _ in valid]
-    problems = [
-        ScenarioError(
-            "mkdocs.yml",
-            1,
-            1,
-            f"extra.followup.hide[{i}]",
-            f"no scenario with id '{hidden_id}'{did_you_mean(hidden_id, ids)}",
-        )
-        for i, hidden_id in enumerate(hidden)
-        if hidden_id not in ids
-    ]
-    kept = [
-        (s.model_copy(update={"related": tuple(r for r in s.related if r not in hidden)}), raw)
-        for s, raw in valid
-        if s.id not in hidden
-    ]
-    return kept, problems
-
-
-def build(project: Project, options: BuildOptions | None = None) -> Files:
-    """Steps 1-4: every wanted output's files, keyed by their path in the site. Raises
-    ScenarioErrors if any input has a problem (nothing is rendered then)."""
-    from .outputs import build_outputs
-
-    result = check(project)
-    if result.errors:
-        raise ScenarioErrors(result.errors)
-    return build_outputs(result.site, project, options or build_options(project.settings))
-
-
-def load_site(project: Project) -> Site:
-    """Steps 1-3, raising ScenarioErrors if any input has a problem."""
-    result = check(project)
-    if result.errors:
-        raise ScenarioErrors(result.errors)
-    return result.site
-
-
-def summary(result: CheckResult) -> str:
-    """One line: how many scenarios were checked, and what was found."""
-    count = len(result.site.scenarios)
-    line = f"{count} valid scenario{'s' if count != 1 else ''} checked"
-    errors = sum(f.severity == "error" for f in result.findings)
-    if result.findings:
-        return f"{line}: {errors} error(s), {len(result.findings) - errors} warning(s)."
-    return line + ("." if result.errors else ", no problems.")
-
-
-def problem_pages(result: CheckResult) -> dict[str, bytes]:
-    """A page in place of each broken scenario's, listing its problems (for `mkdocs serve`)."""
-    from .render_site import problem_pages as pages
-
-    return pages(result.errors, result.ids_by_file, {s.id for s in result.site.scenarios})
-
-
-_LAZY = {"PdfError": "render_pdf", "build_outputs": "outputs"}
-"""Loaded when first used: the PDF code imports WeasyPrint, which `followup check` never needs."""
-
-
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name in _API:
+        return getattr(importlib.import_module(f".{_API[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,5 @@
-"""The `followup` command: check scenarios, build the site, write the JSON Schema."""
+"""The `followup` command: check the inputs, build the site, export the outputs, write the
+JSON Schema. Each subcommand imports what it needs, so `followup build` starts MkDocs at once."""
 
 from __future__ import annotations
 
@@ -12,59 +13,71 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import Project, check, chooser
-from .errors import ScenarioErrors
-from .lint import RULES, lint, load_word_list, strictly
-from .schema import SLUG_PATTERN, json_schema
-from .templating import make_env
+from .root import ProjectNotFoundError, find_root
+
+if TYPE_CHECKING:
+    from .project import Project
 
 SCHEMA_PATH = Path("content") / "schema" / "scenario.schema.json"
 """Where the JSON Schema lives in a project; MkDocs publishes it with the site."""
 
 
 def schema_text() -> str:
+    from .schema import json_schema
+
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-def _find_root(start: Path) -> Path:
-    for folder in (start, *start.parents):
-        if (folder / "mkdocs.yml").is_file():
-            return folder
-    raise SystemExit(f"followup: no mkdocs.yml found in {start} or its parents")
+def _checked(project: Project, lint: str | None, paper: str | None = None):
+    """Check every input (and lint, when asked); print what was found. Returns the result and
+    the build options, or None when something stops the build."""
+    from . import pipeline
+    from .errors import ScenarioErrors
+    from .options import OptionsError, build_options
+
+    try:
+        options = build_options(
+            project.settings, paper=paper, environ={**os.environ, "FOLLOWUP_LINT": lint or ""}
+        )
+    except OptionsError as exc:
+        print(f"followup: {exc}", file=sys.stderr)
+        return None
+    # Every input is checked and every valid scenario linted, so one run shows every problem.
+    result = pipeline.check(project, options)
+    if result.errors:
+        print(ScenarioErrors(result.errors).report(), file=sys.stderr)
+    for line in (*result.notes, *result.findings):
+        print(line, file=sys.stderr)
+    print(pipeline.summary(result), file=sys.stderr)
+    return None if result.failed else (result, options)
 
 
 def _cmd_check(project: Project, args: argparse.Namespace) -> int:
-    result = check(project)
-    # The chooser names scenarios, so it is checked against the ones that exist (or are hidden).
-    known = {s.id for s in result.site.scenarios} | set(project.settings.hide)
-    _, chooser_errors, chooser_notes = chooser.load(project.root, known)
-    problems = [*result.errors, *chooser_errors]
-    if problems:
-        print(ScenarioErrors(problems).report(), file=sys.stderr)
-    for note in chooser_notes:
-        print(note, file=sys.stderr)
-    # The lint judges every file that is valid, so one run shows every problem.
-    findings = lint(result.scenarios, load_word_list(project.root))
-    if getattr(args, "strict", False):
-        findings = strictly(findings)
-    for finding in findings:
-        print(finding, file=sys.stderr)
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    count = len(result.site.scenarios)
-    summary = f"{count} valid scenario{'s' if count != 1 else ''} checked"
-    if findings:
-        print(f"{summary}: {errors} error(s), {warnings} warning(s).", file=sys.stderr)
-    elif not problems:
-        print(f"{summary}, no problems.", file=sys.stderr)
-    return 1 if errors or problems else 0
+    return 0 if _checked(project, "strict" if args.strict else "warn") else 1
 
 
-def _cmd_build(project: Project, args: argparse.Namespace) -> int:
-    if _cmd_check(project, args):
-        print("followup: nothing was built; site/ was not changed.", file=sys.stderr)
+def _cmd_export(project: Project, args: argparse.Namespace) -> int:
+    checked = _checked(project, None, args.paper)
+    if checked is None:
+        print(f"followup: nothing was exported; {args.out} was not changed.", file=sys.stderr)
         return 1
+    from .export import ExportError, export
+
+    result, options = checked
+    try:
+        written = export(args.what, result.site, project, options, Path(args.out))
+    except ExportError as exc:
+        print(f"followup: {exc}; {args.out} was not changed.", file=sys.stderr)
+        return 1
+    print(f"followup: exported {written} files to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_build(root: Path, args: argparse.Namespace) -> int:
+    """MkDocs builds, with the plugin checking and linting every input on the way: each
+    scenario is read once."""
     command = [
         sys.executable,
         # -P: the project folder (the cwd) stays off sys.path, so its copy of build_scripts
@@ -75,16 +88,17 @@ def _cmd_build(project: Project, args: argparse.Namespace) -> int:
         "build",
         "--strict",
         "-f",
-        str(project.root / "mkdocs.yml"),
+        str(root / "mkdocs.yml"),
     ]
     if args.site_dir:
         command += ["--site-dir", str(Path(args.site_dir).resolve())]
     if args.quiet:
         command.append("--quiet")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    env["FOLLOWUP_LINT"] = "strict" if args.strict else "warn"
     if args.paper:
         env["FOLLOWUP_PAPER"] = args.paper
-    returncode = _run_build(command, project.root, env)
+    returncode = _run_build(command, root, env)
     if returncode == INTERRUPTED:
         # The build's staging folder, if any, is removed by the next build.
         print("followup: interrupted; site/ was not changed.", file=sys.stderr)
@@ -173,6 +187,10 @@ def _stop_group(group: int) -> None:
 
 
 def _cmd_new(project: Project, args: argparse.Namespace) -> int:
+    from .pipeline import check
+    from .schema import SLUG_PATTERN
+    from .templating import make_env
+
     scenario_id = args.id
     if not re.fullmatch(SLUG_PATTERN, scenario_id) or len(scenario_id) > 64:
         print(
@@ -217,6 +235,20 @@ def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+class _RulesHelp(argparse.RawDescriptionHelpFormatter):
+    """Lists the lint rules only when the help is shown: the lint is not loaded otherwise."""
+
+    RULES = "{lint rules}"
+
+    def add_text(self, text: str | None) -> None:
+        if text and self.RULES in text:
+            from .lint import RULES
+
+            rules = "\n".join(f"  {r.code} {r.name} ({r.severity}): {r.summary}" for r in RULES)
+            text = text.replace(self.RULES, rules)
+        super().add_text(text)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="followup",
@@ -236,11 +268,11 @@ def parser() -> argparse.ArgumentParser:
 
     c = commands.add_parser(
         "check",
-        help="validate every scenario file and lint its writing; exit 1 on any error",
-        description="Validate every scenario file, then lint the writing. Lint rules (silence "
-        "one for a scenario with `lint: {ignore: [CODE]}`):\n"
-        + "\n".join(f"  {r.code} {r.name} ({r.severity}): {r.summary}" for r in RULES),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="validate every input file and lint the scenarios' writing; exit 1 on any error",
+        description="Validate every scenario file, the chooser and the settings, then lint the "
+        "writing. Lint rules (silence one for a scenario with `lint: {ignore: [CODE]}`):\n"
+        + _RulesHelp.RULES,
+        formatter_class=_RulesHelp,
     )
     c.add_argument("--strict", action="store_true", help="treat lint warnings as errors")
     c.set_defaults(run=_cmd_check)
@@ -254,8 +286,22 @@ def parser() -> argparse.ArgumentParser:
         help="paper size of the PDFs (default: extra.followup.paper in mkdocs.yml, else a4)",
     )
     b.add_argument("--site-dir", help="build into this folder instead of site/")
+    b.add_argument("--strict", action="store_true", help="treat lint warnings as errors")
     b.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     b.set_defaults(run=_cmd_build)
+
+    e = commands.add_parser(
+        "export",
+        help="write the pages, the PDFs or the template pack into a folder, without MkDocs",
+        description="pages: a docs folder with every generated page and download, and a "
+        "mkdocs.yml without followup-kit's plugin, that any engine reading mkdocs.yml can build. "
+        "pdf: the guide and every scenario's PDF. pack: the templates as files, a ZIP and "
+        "templates.json. The folder is replaced as a whole, only when everything was written.",
+    )
+    e.add_argument("what", choices=["pages", "pdf", "pack"])
+    e.add_argument("--out", required=True, help="the folder to write (replaced as a whole)")
+    e.add_argument("--paper", choices=["a4", "letter"], help="paper size of the PDFs")
+    e.set_defaults(run=_cmd_export)
 
     n = commands.add_parser(
         "new", help="start a scenario: write content/scenarios/ID.yml from a commented scaffold"
@@ -280,7 +326,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.debug:
         os.environ["FOLLOWUP_DEBUG"] = "1"
     try:
-        root = args.project.resolve() if args.project else _find_root(Path.cwd().resolve())
+        root = args.project.resolve() if args.project else find_root(Path.cwd())
+    except ProjectNotFoundError as exc:
+        print(f"followup: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.run is _cmd_build:  # MkDocs reads the project itself
+            return _cmd_build(root, args)
+        from .project import Project
+
         return args.run(Project.from_root(root), args)
     except KeyboardInterrupt:
         print("followup: interrupted; site/ was not changed.", file=sys.stderr)

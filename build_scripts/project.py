@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ScenarioError
+from .root import ProjectNotFoundError, find_root  # noqa: F401 (part of the API)
 from .settings import CONFIG_FILE, LenientLoader, Settings, line_of, parse_settings
 
 WORD_LIST = Path("content") / "wordlist.txt"
@@ -24,22 +25,6 @@ PLUGIN_NAME = "followup"
 
 FOLDER_OPTIONS = ("scenarios", "templates", "assets")
 """The plugin's options: folders, relative to mkdocs.yml."""
-
-
-class ProjectNotFoundError(Exception):
-    """No folder holding mkdocs.yml where a project was looked for."""
-
-
-def find_root(start: Path) -> Path:
-    """The project folder: `start` or the nearest of its parents that holds mkdocs.yml.
-
-    Project files (content, templates, fonts) are found from here, or from the plugin's
-    options; the package's own copies are used only where a project sets no folder."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
-    raise ProjectNotFoundError(f"no {CONFIG_FILE} found in {start} or its parents")
 
 
 _SOURCE_FOLDERS = {"templates": "templates", "assets": "content/assets"}

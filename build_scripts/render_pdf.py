@@ -35,9 +35,9 @@ from markupsafe import Markup
 from . import chooser, pdf_cache, pdf_join
 from .expand import ScenarioView, Site, SourceView
 from .fonts import CODEPOINTS
-from .pdf_cache import PartCache
 from .links import CHOOSER_MARKER, DOWNLOADS_MARKER, GUIDE_PDF, SCENARIO_LIST_MARKER
 from .links import scenario_pdf as scenario_pdf_path
+from .pdf_cache import PartCache
 from .schema import ANCHOR_INPUT_LABELS
 from .templating import make_env
 

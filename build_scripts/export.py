@@ -1,0 +1,164 @@
+"""`followup export`: the outputs written into a folder, without MkDocs.
+
+`pages` writes a project any engine that reads mkdocs.yml can build: `docs/` (the hand-written
+pages with their markers filled in, every generated page, the assets and the downloads) and a
+`mkdocs.yml` without followup-kit's plugin, its navigation listing the scenarios. `pdf` and
+`pack` write those downloads alone, at their paths in the site. The folder is replaced as a
+whole, only once everything was written.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from . import output
+from .expand import Site
+from .links import ASSETS_FOLDER
+from .nav import with_scenarios
+from .options import BuildOptions
+from .outputs import Files, build_outputs, hand_written_pages
+from .project import Project
+from .templating import fill_deferred
+
+WHAT = {"pages": (), "pdf": ("pdf",), "pack": ("pack",)}
+"""Each export and the outputs it writes (all of them for `pages`)."""
+
+
+class ExportError(Exception):
+    """The folder could not be written."""
+
+
+def export(what: str, site: Site, project: Project, options: BuildOptions, out: Path) -> int:
+    """Write the export `what` into the folder `out`; returns how many files it holds."""
+    files = build_outputs(site, project, options, only=WHAT[what])
+    out = out.absolute()
+    if out == project.root.resolve() or project.root.resolve().is_relative_to(out.resolve()):
+        raise ExportError(f"{out} holds the project itself: choose another folder")
+    staging = output.staging_dir(out)
+    try:
+        if what == "pages":
+            _write_pages(project, site, files, staging)
+        else:
+            _write(files, staging)
+        count = sum(1 for p in staging.rglob("*") if p.is_file()) - 1  # less the swap's mark
+        output.swap_into_place(staging, out)
+    except OSError as exc:
+        output.discard(staging)
+        raise ExportError(f"could not write {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        output.discard(staging)
+        raise
+    return count
+
+
+def _write(files: Mapping[str, bytes | Path], folder: Path) -> None:
+    for path, data in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            target.write_bytes(data)
+
+
+def _write_pages(project: Project, site: Site, files: Files, folder: Path) -> None:
+    docs = folder / "docs"
+    source = project.docs_dir
+    for src_uri, _ in hand_written_pages(source):
+        files.setdefault(src_uri, source / src_uri)
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source).as_posix()
+        if path.is_file() and not path.name.endswith(".md") and not project.is_build_input(path):
+            files.setdefault(relative, path)
+    for asset in sorted(project.assets_dir.glob("followup.*")):
+        files.setdefault(f"{ASSETS_FOLDER}/{asset.name}", asset)
+    pages = {
+        path: fill_deferred(data.decode("utf-8")).encode("utf-8")
+        for path, data in files.items()
+        if path.endswith(".md") and isinstance(data, bytes)
+    }
+    _write({**files, **pages}, docs)
+    config, overrides = _config(project, site)
+    if overrides is not None:
+        shutil.copytree(overrides, folder / "overrides")
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+class _Tagged:
+    """A YAML tag we keep as written (`!ENV [SITE_URL, ...]`): another engine resolves it."""
+
+    def __init__(self, tag: str, value: object) -> None:
+        self.tag, self.value = tag, value
+
+
+class _KeepTags(yaml.SafeLoader):
+    pass
+
+
+def _keep(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    if isinstance(node, yaml.SequenceNode):
+        value: object = loader.construct_sequence(node, deep=True)
+    elif isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    else:
+        value = loader.construct_scalar(node)
+    return _Tagged("!" + suffix, value)
+
+
+_KeepTags.add_multi_constructor("!", _keep)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value, flow_style=True)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+_Dumper.add_representer(_Tagged, _represent)
+
+
+def _config(project: Project, site: Site) -> tuple[str, Path | None]:
+    """The project's mkdocs.yml for the exported folder: docs_dir `docs`, no followup-kit
+    plugin or hooks, the scenarios in the navigation, the theme's overrides copied along."""
+    text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = yaml.load(text, Loader=_KeepTags) or {}
+    config["docs_dir"] = "docs"
+    for key in ("hooks", "watch", "site_dir"):
+        config.pop(key, None)
+    plugins = config.get("plugins")
+    if isinstance(plugins, list):
+        config["plugins"] = [
+            p for p in plugins if p != "followup" and not (isinstance(p, dict) and "followup" in p)
+        ]
+    elif isinstance(plugins, dict):
+        plugins.pop("followup", None)
+    if isinstance(config.get("extra"), dict):
+        config["extra"].pop("followup", None)
+        if not config["extra"]:
+            del config["extra"]
+    for kind, name in (("extra_css", "followup.css"), ("extra_javascript", "followup.js")):
+        listed = config.setdefault(kind, [])
+        if not any(str(item).endswith(name) for item in listed):
+            listed.append(f"{ASSETS_FOLDER}/{name}")
+    overrides = None
+    theme = config.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        overrides = project.root / theme["custom_dir"]
+        theme["custom_dir"] = "overrides"
+    if project.config.nav:
+        config["nav"] = with_scenarios(list(project.config.nav), site)
+    header = (
+        "# Exported by `followup export pages`: build it with any engine that reads mkdocs.yml.\n"
+    )
+    dumped = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return header + dumped, overrides if overrides and overrides.is_dir() else None
