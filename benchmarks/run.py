@@ -247,7 +247,7 @@ def export_plain(project: Path, target: Path, with_pdf_plugin: bool) -> Path:
     import build_scripts
     from build_scripts import render_site, templating
 
-    site = build_scripts.build(build_scripts.Project.from_root(project))
+    site = build_scripts.load_site(build_scripts.Project.from_root(project))
     docs = target / "docs"
     shutil.copytree(project / "content", docs, ignore=shutil.ignore_patterns("scenarios", "schema"))
     for page in render_site.render(site, project / "templates"):

@@ -19,7 +19,7 @@ def run_check(case: Path, root: Path) -> str:
     for file in case.iterdir():
         if file.name != "expected.txt":
             shutil.copy2(file, scenarios / file.name)
-    result = build_scripts.check(build_scripts.Project(root))
+    result = build_scripts.check(build_scripts.Project.from_root(root))
     return ScenarioErrors(result.errors).report() + "\n" if result.errors else "no problems\n"
 
 

@@ -19,7 +19,7 @@ from build_scripts import csp
 def test_strict_build_of_the_real_content_logs_no_warnings(tmp_path: Path, mkdocs_logs) -> None:
     build_site(ROOT, tmp_path / "site")
     assert mkdocs_logs.at_least(logging.WARNING) == []
-    site = build_scripts.build(build_scripts.Project(ROOT))
+    site = build_scripts.load_site(build_scripts.Project.from_root(ROOT))
     for scenario in site.scenarios:
         page = tmp_path / "site" / "scenarios" / scenario.id / "index.html"
         html = page.read_text(encoding="utf-8")

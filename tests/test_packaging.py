@@ -158,7 +158,7 @@ def test_licence_file_is_mit_and_ships_in_the_metadata() -> None:
 
 # A normal `pip install .`, in a fresh virtual environment that borrows this one's dependencies
 # (so no network is needed) but not its editable install of build_scripts.
-PACKAGE_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "build_scripts")
+PACKAGE_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "build_scripts", "templates", "content")
 PROJECT_FILES = ("mkdocs.yml", "content", "templates", "site_overrides", "build_scripts")
 POISON = 'raise ImportError("the project folder\'s copy of build_scripts was imported")\n'
 
@@ -209,7 +209,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return venv, wheel
 
 
-def test_wheel_holds_the_package_and_licence_but_no_project_files(installed) -> None:
+def test_wheel_holds_the_package_its_templates_and_licence_but_no_project_files(installed) -> None:
     _, wheel = installed
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -220,22 +220,24 @@ def test_wheel_holds_the_package_and_licence_but_no_project_files(installed) -> 
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     expected = {f"build_scripts/{p.name}" for p in (ROOT / "build_scripts").glob("*.py")}
     assert expected <= set(names)
+    # The templates and the page assets ship inside the package, for sites that set none.
+    shipped = {
+        f"build_scripts/templates/{p.relative_to(ROOT / 'templates').as_posix()}"
+        for p in (ROOT / "templates").rglob("*")
+        if p.is_file()
+    }
+    assert shipped <= set(names)
+    assert {"build_scripts/assets/followup.js", "build_scripts/assets/followup.css"} <= set(names)
 
 
 def test_non_editable_install_builds_with_followup_and_plain_mkdocs(installed, tmp_path) -> None:
     venv, _ = installed
     project = _copy(PROJECT_FILES, tmp_path / "project")
-    # The project folder keeps its copy of the code (mkdocs.yml loads the hook from there), but
-    # the installed package is the one that runs: importing the project's copy fails loudly.
+    # The project folder keeps a copy of the code, but the installed package is the one that
+    # runs (mkdocs.yml names the plugin, found by its entry point): importing the project's
+    # copy fails loudly.
     init = project / "build_scripts" / "__init__.py"
     init.write_text(init.read_text() + POISON)
-    # mkdocs.yml loads the project's hook file by its path: its hooks must give way too.
-    hooks = project / "build_scripts" / "mkdocs_hooks.py"
-    startup = "def on_startup(command: str, dirty: bool) -> None:\n"
-    assert startup in hooks.read_text()
-    hooks.write_text(
-        hooks.read_text().replace(startup, startup + '    raise RuntimeError("project copy")\n')
-    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # The first build renders every PDF; the second may reuse them from this fresh cache.
@@ -269,6 +271,42 @@ def test_non_editable_install_builds_with_followup_and_plain_mkdocs(installed, t
     # From inside the project folder, as a forker types it.
     _check([mkdocs, "build", "--strict", "-q"], cwd=project, env={**env, "FOLLOWUP_PDF": "off"})
     assert (project / "site" / "index.html").is_file()
+
+
+def test_any_mkdocs_site_gets_scenario_pages_from_the_plugin_alone(installed, tmp_path) -> None:
+    """A site that is not a fork: its own docs, `plugins: - followup`, one scenario file; no
+    templates, assets or settings of its own (the installed package brings them)."""
+    venv, _ = installed
+    site = tmp_path / "other-site"
+    (site / "docs" / "scenarios").mkdir(parents=True)
+    (site / "docs" / "index.md").write_text("# Our handbook\n\nHello.\n", encoding="utf-8")
+    (site / "docs" / "hiring.md").write_text("# Hiring\n\nHow we hire.\n", encoding="utf-8")
+    scenario = (ROOT / "content" / "scenarios" / "post-interview.yml").read_text(encoding="utf-8")
+    # Alone, it links to no other scenario.
+    scenario = re.sub(r"^related:.*\n", "", scenario, flags=re.MULTILINE)
+    (site / "docs" / "scenarios" / "post-interview.yml").write_text(scenario, encoding="utf-8")
+    (site / "mkdocs.yml").write_text(
+        "site_name: Our handbook\nsite_url: https://handbook.example.org/\n"
+        "theme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\n  - followup\n"
+        "markdown_extensions: [toc, admonition, attr_list, def_list, tables, "
+        "pymdownx.escapeall, pymdownx.details, pymdownx.superfences]\n",
+        encoding="utf-8",
+    )
+    env = {**ENV, "FOLLOWUP_CACHE_DIR": "off", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPATH", None)
+    _check([venv / "bin" / "mkdocs", "build", "--strict", "-q"], cwd=site, env=env)
+    built = site / "site"
+    page = (built / "scenarios" / "post-interview" / "index.html").read_text(encoding="utf-8")
+    assert "Thank you" in page or "thank-you" in page
+    assert 'src="../../assets/followup.js"' in page
+    assert (built / "assets" / "followup.js").is_file()
+    assert "Content-Security-Policy" in page
+    assert (built / "scenarios" / "index.html").is_file()
+    assert (built / "hiring" / "index.html").is_file()
+    assert (built / "downloads" / "follow-up-guide.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (built / "downloads" / "scenarios" / "post-interview.pdf").is_file()
+    assert not (built / "scenarios" / "post-interview.yml").exists()
 
 
 def test_fonts_tool_writes_into_the_project_it_runs_in(installed, tmp_path) -> None:

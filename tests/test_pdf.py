@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 import build_scripts
 from build_scripts.render_pdf import PdfError, write_pdf
-from build_scripts.render_site import GUIDE_PDF, scenario_pdf_path
+from build_scripts.links import GUIDE_PDF
+from build_scripts.links import scenario_pdf as scenario_pdf_path
 from build_scripts.templating import blanks_text
 
 
@@ -26,7 +27,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def site_model() -> build_scripts.Site:
-    return build_scripts.build(build_scripts.Project(ROOT))
+    return build_scripts.load_site(build_scripts.Project.from_root(ROOT))
 
 
 def test_guide_has_a_sensible_number_of_pages(built: Path, site_model) -> None:

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import build_scripts
-from build_scripts import render_pack
-from build_scripts.render_pack import DRAFT_SENDER
+from build_scripts import links, render_pack
+from build_scripts.links import DRAFT_SENDER
 
 EDITION = dt.date(2026, 3, 2)
 
@@ -51,7 +51,7 @@ def assert_valid_draft(raw: bytes, subject: str, body: str) -> None:
 
 @pytest.fixture(scope="module")
 def site() -> build_scripts.Site:
-    return build_scripts.build(build_scripts.Project.from_root(ROOT))
+    return build_scripts.load_site(build_scripts.Project.from_root(ROOT))
 
 
 def test_every_built_eml_parses_without_defects_with_a_valid_from(site) -> None:
@@ -59,7 +59,7 @@ def test_every_built_eml_parses_without_defects_with_a_valid_from(site) -> None:
     checked = 0
     for scenario in site.scenarios:
         for template in scenario.templates:
-            raw = outputs[render_pack.template_file(scenario.id, template.id, "eml")]
+            raw = outputs[links.template_file(scenario.id, template.id, "eml")]
             subject, body = render_pack.as_text(template).removesuffix("\n").split("\n\n", 1)
             assert_valid_draft(raw, subject.removeprefix("Subject: "), body)
             checked += 1
@@ -68,7 +68,7 @@ def test_every_built_eml_parses_without_defects_with_a_valid_from(site) -> None:
 
 def test_the_zip_holds_the_same_valid_drafts(site) -> None:
     outputs = render_pack.render(site, EDITION)
-    with zipfile.ZipFile(io.BytesIO(outputs[render_pack.PACK_ZIP])) as archive:
+    with zipfile.ZipFile(io.BytesIO(outputs[links.PACK_ZIP])) as archive:
         names = [n for n in archive.namelist() if n.endswith(".eml")]
         assert names
         for name in names:
@@ -80,7 +80,7 @@ def test_the_zip_holds_the_same_valid_drafts(site) -> None:
 
 def test_the_pack_readme_names_the_draft_sender(site) -> None:
     outputs = render_pack.render(site, EDITION)
-    with zipfile.ZipFile(io.BytesIO(outputs[render_pack.PACK_ZIP])) as archive:
+    with zipfile.ZipFile(io.BytesIO(outputs[links.PACK_ZIP])) as archive:
         readme = archive.read("follow-up-templates/README.txt").decode()
     assert str(Address("[Your name]", addr_spec=DRAFT_SENDER)) in readme
 

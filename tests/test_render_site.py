@@ -133,7 +133,7 @@ def test_region_timing_and_notes_are_english_and_quote_foreign_terms() -> None:
         line.strip().lower()
         for line in (ROOT / "content" / "wordlist.txt").read_text(encoding="utf-8").splitlines()
     }
-    site = build_scripts.build(build_scripts.Project(ROOT))
+    site = build_scripts.load_site(build_scripts.Project.from_root(ROOT))
     unknown = []
     for s in site.scenarios:
         for region in s.regions:
@@ -212,7 +212,7 @@ def slots(text: str, key: str, examples: dict[str, str]) -> list[tuple[str, str]
 
 
 def test_shared_details_fill_every_scenario_sentence_grammatically() -> None:
-    site = build_scripts.build(build_scripts.Project(ROOT))
+    site = build_scripts.load_site(build_scripts.Project.from_root(ROOT))
     owners: dict[str, list] = {}
     for s in site.scenarios:
         for p in s.placeholders:

@@ -14,7 +14,7 @@ import build_scripts
 
 def site_pages() -> list[str]:
     """Every page of the site as a URL path: guide pages, generated pages, scenario pages."""
-    site = build_scripts.build(build_scripts.Project(ROOT))
+    site = build_scripts.load_site(build_scripts.Project.from_root(ROOT))
     guide = [p.stem for p in (ROOT / "content").glob("*.md") if p.name != "index.md"]
     return [
         "/",

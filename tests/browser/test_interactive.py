@@ -35,7 +35,7 @@ VALUES = {
 
 @pytest.fixture(scope="module")
 def site_model() -> build_scripts.Site:
-    return build_scripts.build(build_scripts.Project(ROOT))
+    return build_scripts.load_site(build_scripts.Project.from_root(ROOT))
 
 
 @pytest.fixture
