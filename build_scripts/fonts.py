@@ -113,7 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    target = Project(root).pdf_fonts_dir
+    # The project's own templates (the package's copy is not the tool's to change).
+    templates = Project.from_root(root).folders.get("templates", "templates")
+    target = root / templates / "pdf" / "fonts"
     target.mkdir(parents=True, exist_ok=True)
     for name, (source, family, style) in FACES.items():
         make_font(args.source / source, target / name, family, style)

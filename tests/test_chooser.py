@@ -41,7 +41,7 @@ def test_hidden_scenarios_and_empty_questions_are_left_out(tmp_path: Path) -> No
         (0, "Where are you?", ""),
         (1, "Rejected", "after-rejection"),
     ]
-    markdown = chooser.to_markdown(shown, "scenarios/")
+    markdown = chooser.to_markdown(shown, "index.md")
     assert "- Rejected: [Replying to a rejection](scenarios/after-rejection.md)" in markdown
 
 

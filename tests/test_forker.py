@@ -13,8 +13,7 @@ from pathlib import Path
 from helpers import ROOT, build_site, outline_titles, pdftotext
 from pypdf import PdfReader
 
-from build_scripts.links import PACK_ZIP, TEMPLATES_JSON
-from build_scripts.links import GUIDE_PDF
+from build_scripts.links import GUIDE_PDF, PACK_ZIP, TEMPLATES_JSON
 from build_scripts.links import scenario_pdf as scenario_pdf_path
 
 NEW_TITLE = "After a take-home task"

@@ -158,7 +158,10 @@ def test_licence_file_is_mit_and_ships_in_the_metadata() -> None:
 
 # A normal `pip install .`, in a fresh virtual environment that borrows this one's dependencies
 # (so no network is needed) but not its editable install of build_scripts.
-PACKAGE_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "build_scripts", "templates", "content")
+PACKAGE_SOURCES = (
+    *("pyproject.toml", "README.md", "LICENSE", "build_scripts"),
+    *("templates", "content"),  # the package ships the templates and the page assets
+)
 PROJECT_FILES = ("mkdocs.yml", "content", "templates", "site_overrides", "build_scripts")
 POISON = 'raise ImportError("the project folder\'s copy of build_scripts was imported")\n'
 

@@ -12,9 +12,9 @@ from helpers import ROOT, build_site, copy_project, outline_titles, pdftotext, s
 from pypdf import PdfReader
 
 import build_scripts
-from build_scripts.render_pdf import PdfError, write_pdf
 from build_scripts.links import GUIDE_PDF
 from build_scripts.links import scenario_pdf as scenario_pdf_path
+from build_scripts.render_pdf import PdfError, write_pdf
 from build_scripts.templating import blanks_text
 
 
