@@ -292,10 +292,20 @@ def test_a_second_template_that_copies_the_first_is_flagged() -> None:
     assert "FU110" not in codes(findings_for(GOOD.replace("tips:", other + "tips:")))
 
 
+def spell_checked(text: str) -> list[str]:
+    """The key paths that the spelling rule reads in a valid scenario."""
+    valid, errors = validate([load_text(text.encode(), "content/scenarios/demo.yml")])
+    assert errors == [], errors
+    return [format_key_path(p) for p in prose_paths(valid[0][0])]
+
+
 def test_every_prose_field_of_the_example_is_spell_checked() -> None:
-    raw = load_text(GOOD.encode(), "content/scenarios/demo.yml")
-    (scenario, _), *_ = validate([raw])[0]
-    assert [format_key_path(p) for p in prose_paths(scenario)] == [
+    text = (
+        GOOD
+        + "regions:\n  - region: uk\n    timing: a week\n    note: Write sooner.\n"
+        + "avoid: [hope this finds you]\n"
+    )
+    assert spell_checked(text) == [
         "title",
         "summary",
         "trigger",
@@ -311,6 +321,9 @@ def test_every_prose_field_of_the_example_is_spell_checked() -> None:
         "templates[0].body",
         "tips.do[0]",
         "tips.dont[0]",
+        "regions[0].timing",
+        "regions[0].note",
+        "avoid[0]",
     ]
 
 
@@ -363,9 +376,7 @@ def test_ids_urls_categories_names_and_settings_are_not_spell_checked() -> None:
         .replace("{name}", "{xqzt_name}")
         + "lint: { ignore: [timing-unsourced] }\n"
     )
-    raw = load_text(text.encode(), "content/scenarios/demo.yml")
-    (scenario, _), *_ = validate([raw])[0]
-    paths = {format_key_path(p) for p in prose_paths(scenario)}
+    paths = set(spell_checked(text))
     for not_prose in (
         "id",
         "category",
