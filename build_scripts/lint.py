@@ -7,18 +7,27 @@ that run backwards, timings without sources. `followup check` runs both.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import hashlib
 import itertools
+import json
+import os
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+import types
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from .errors import KeyPath, ScenarioError, did_you_mean, format_key_path
 from .load import RawScenario
-from .schema import SHARED_AVOID_PHRASES, Scenario, placeholder_keys, template_tokens
+from .schema import SHARED_AVOID_PHRASES, Prose, Scenario, placeholder_keys, template_tokens
 from .validate import text_position
 
 PHONE_SUBJECT = 40
@@ -114,7 +123,10 @@ class _Context:
     def text(self, key_path: KeyPath) -> str:
         value: object = self.raw.data
         for part in key_path:
-            value = value[part]  # type: ignore[index]
+            try:
+                value = value[part]  # type: ignore[index]
+            except (KeyError, IndexError, TypeError):
+                return ""
         return value if isinstance(value, str) else ""
 
 
@@ -235,18 +247,71 @@ def _dictionary() -> object:
     return SpellChecker(language="en", distance=1)
 
 
+def _is_prose(annotation: object) -> bool:
+    """Whether a declared type is text marked as prose (`schema.PROSE` in its Annotated
+    metadata), directly or as one arm of a union (`Line | None`)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        base, *extras = get_args(annotation)
+        return any(isinstance(extra, Prose) for extra in extras) or _is_prose(base)
+    if origin in (Union, types.UnionType):
+        return any(_is_prose(arm) for arm in get_args(annotation))
+    return False
+
+
+def _item_type(annotation: object, index: int | None) -> object:
+    """The declared type of one item of a tuple or list (index) or of a dict value (None)."""
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+    if origin is Annotated:
+        return _item_type(args[0], index)
+    if origin in (Union, types.UnionType):
+        wanted = (tuple, list, Sequence) if index is not None else (dict, Mapping)
+        arm = next((a for a in args if get_origin(a) in wanted), None)
+        return _item_type(arm, index) if arm is not None else None
+    if index is None:
+        return args[1] if len(args) == 2 else None
+    if len(args) == 2 and args[1] is Ellipsis:
+        return args[0]
+    if origin is tuple:
+        return args[index] if index < len(args) else None
+    return args[0] if args else None
+
+
+def _prose_in(value: object, annotation: object, key_path: KeyPath) -> Iterator[KeyPath]:
+    if isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            if name not in value.model_fields_set:
+                continue  # a default: not written in the file, so nothing to point at
+            declared = field.annotation
+            if field.metadata:
+                declared = Annotated[declared, *field.metadata]
+            child = (*key_path, field.alias or name)
+            yield from _prose_in(getattr(value, name), declared, child)
+    elif isinstance(value, str):
+        if _is_prose(annotation):
+            yield key_path
+    elif isinstance(value, tuple | list):
+        for i, item in enumerate(value):
+            yield from _prose_in(item, _item_type(annotation, i), (*key_path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _prose_in(item, _item_type(annotation, None), (*key_path, key))
+
+
+def prose_paths(scenario: BaseModel) -> list[KeyPath]:
+    """The key path (as written in the file) of every prose string of a validated scenario.
+
+    Prose is decided by the declared type, not the field's name: a field typed `Line` or
+    `Text` (or a tuple, dict or optional of them, at any depth) is prose; ids, keys, urls,
+    enums, numbers, names (`Name`) and the lint settings are not. A new prose field of the
+    schema is therefore spell-checked without any change here."""
+    return list(_prose_in(scenario, type(scenario), ()))
+
+
 def _spelling(ctx: _Context, words: frozenset[str]) -> None:
     checker = _dictionary()
-    paths: list[KeyPath] = [("title",), ("summary",), ("trigger",)]
-    for i in range(len(ctx.scenario.timeline)):
-        paths += [("timeline", i, "title"), ("timeline", i, "text")]
-    for key in ctx.scenario.placeholders:
-        paths += [("placeholders", key, "label"), ("placeholders", key, "help")]
-    for i in range(len(ctx.scenario.templates)):
-        paths += [("templates", i, f) for f in ("title", "purpose", "subject", "body")]
-    for name in ("do", "dont"):
-        paths += [("tips", name, i) for i in range(len(getattr(ctx.scenario.tips, name)))]
-    for key_path in paths:
+    for key_path in prose_paths(ctx.scenario):
         text = ctx.text(key_path)
         text = _without_placeholders(text)
         for match in _WORD.finditer(text):
@@ -326,24 +391,186 @@ def load_word_list(root: Path) -> frozenset[str]:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+def _lint_one(scenario: Scenario, raw: RawScenario, words: frozenset[str]) -> list[Finding]:
+    ctx = _Context(scenario, raw)
+    _check_lint_settings(ctx)
+    _subjects(ctx)
+    _bodies(ctx)
+    _near_duplicates(ctx)
+    _unused_placeholders(ctx)
+    _avoid_phrases(ctx)
+    _spelling(ctx, words)
+    _timeline_order(ctx)
+    _sources(ctx)
+    _todos(ctx)
+    return ctx.findings
+
+
+LINT_FORMAT = 1
+"""The layout of a cache entry and of the findings in it: raise it when either changes."""
+
+_CODE = ("lint.py", "schema.py", "validate.py", "load.py", "errors.py")
+"""The modules whose code decides a scenario's findings (rules, prose types, positions, how
+messages are shown): a change to any of them is a change of every cache key."""
+
+
+@cache
+def _code_digest() -> str | None:
+    """A digest of the lint's code and of the dictionary's version; None when the code cannot
+    be read (then nothing is cached, rather than keyed on too little)."""
+    digest = hashlib.sha256(f"lint format {LINT_FORMAT}\0".encode())
+    here = Path(__file__).parent
+    try:
+        for name in _CODE:
+            digest.update(b"%s\0%s\0" % (name.encode(), (here / name).read_bytes()))
+    except OSError:
+        return None
+    # The dictionary ships with pyspellchecker: a new version may know other words.
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(metadata.version("pyspellchecker").encode())
+    return digest.hexdigest()
+
+
+def _cache_key(scenario: Scenario, raw: RawScenario, words: frozenset[str]) -> str | None:
+    """sha256 over everything a scenario's findings depend on, or None when it cannot be
+    cached (no code digest, or a RawScenario that was not read from a file's text)."""
+    code = _code_digest()
+    if code is None or not raw.text:
+        return None
+    model = type(scenario)
+    parts = [
+        code,
+        raw.path,
+        raw.text,
+        sorted(words),
+        # The file's text decides the model, but a caller may validate with another model.
+        f"{model.__module__}.{model.__qualname__}",
+        scenario.model_dump_json(by_alias=True),
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _entry_file(cache_dir: Path, path: str) -> Path:
+    """One entry per scenario file, overwritten when its key changes, so the cache does not
+    grow with every edit under `mkdocs serve`."""
+    name = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return cache_dir / f"lint-{name}.json"
+
+
+def _finding_to_json(finding: Finding) -> dict[str, object]:
+    e, r = finding.error, finding.rule
+    return {
+        "path": e.path,
+        "line": e.line,
+        "column": e.column,
+        "key_path": e.key_path,
+        "message": e.message,
+        "rule": {"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary},
+        "severity": finding.severity,
+    }
+
+
+_T = TypeVar("_T")
+
+
+def _typed(mapping: dict, name: str, kind: type[_T]) -> _T:
+    value = mapping.get(name)
+    if type(value) is not kind:  # exactly: a bool is an int, but not a line number
+        raise ValueError(f"{name}: expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _severity(mapping: dict) -> Severity:
+    value = _typed(mapping, "severity", str)
+    if value == "warning" or value == "error":
+        return value
+    raise ValueError(f"severity: {value!r}")
+
+
+def _finding_from_json(item: object) -> Finding:
+    """The Finding that _finding_to_json wrote; ValueError for anything else."""
+    if not isinstance(item, dict) or not isinstance(item.get("rule"), dict):
+        raise ValueError("a finding is a mapping with a rule")
+    rule = item["rule"]
+    error = ScenarioError(
+        _typed(item, "path", str),
+        _typed(item, "line", int),
+        _typed(item, "column", int),
+        _typed(item, "key_path", str),
+        _typed(item, "message", str),
+    )
+    return Finding(
+        error,
+        Rule(
+            _typed(rule, "code", str),
+            _typed(rule, "name", str),
+            _severity(rule),
+            _typed(rule, "summary", str),
+        ),
+        _severity(item),
+    )
+
+
+def _cached(file: Path, key: str) -> list[Finding] | None:
+    """The findings stored under key, or None when there are none to trust (no entry, another
+    key, an unreadable or corrupt file): a cache problem is a miss, never a failure."""
+    try:
+        entry = json.loads(file.read_bytes())
+        if not isinstance(entry, dict) or entry.get("format") != LINT_FORMAT:
+            return None
+        if entry.get("key") != key or not isinstance(entry.get("findings"), list):
+            return None
+        return [_finding_from_json(item) for item in entry["findings"]]
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def _store(file: Path, key: str, findings: list[Finding]) -> None:
+    """Keep the findings under key, atomically (a reader sees the old entry or the new one);
+    a cache that cannot be written is no cache, not an error."""
+    entry = {
+        "format": LINT_FORMAT,
+        "key": key,
+        "findings": [_finding_to_json(f) for f in findings],
+    }
+    data = json.dumps(entry, indent=1).encode()
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=file.parent, prefix=".lint-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temp, file)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except OSError:
+        pass
+
+
 def lint(
-    scenarios: Iterable[tuple[Scenario, RawScenario]], words: frozenset[str] = frozenset()
+    scenarios: Iterable[tuple[Scenario, RawScenario]],
+    words: frozenset[str] = frozenset(),
+    cache_dir: Path | None = None,
 ) -> list[Finding]:
-    """Every finding for every scenario, in file and position order."""
+    """Every finding for every scenario, in file and position order.
+
+    With `cache_dir`, each scenario's findings are kept there under a sha256 of everything
+    they depend on (the file's path and text, the word list, the lint's code and the
+    dictionary's version), and a scenario whose key is found is not linted again: a rebuild
+    that changed nothing never loads the dictionary. The findings are the same either way."""
     findings: list[Finding] = []
     for scenario, raw in scenarios:
-        ctx = _Context(scenario, raw)
-        _check_lint_settings(ctx)
-        _subjects(ctx)
-        _bodies(ctx)
-        _near_duplicates(ctx)
-        _unused_placeholders(ctx)
-        _avoid_phrases(ctx)
-        _spelling(ctx, words)
-        _timeline_order(ctx)
-        _sources(ctx)
-        _todos(ctx)
-        findings.extend(ctx.findings)
+        if cache_dir is None or (key := _cache_key(scenario, raw, words)) is None:
+            findings.extend(_lint_one(scenario, raw, words))
+            continue
+        entry = _entry_file(cache_dir, raw.path)
+        found = _cached(entry, key)
+        if found is None:
+            found = _lint_one(scenario, raw, words)
+            _store(entry, key, found)
+        findings.extend(found)
     return sorted(findings, key=lambda f: f.error)
 
 

@@ -85,16 +85,26 @@ def _single_line(value: str) -> str:
     return value
 
 
+class Prose:
+    """Marks a text type as the author's own writing, which the lint spell-checks (FU106)."""
+
+
+PROSE = Prose()
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
+    PROSE,
 ]
-Line = Annotated[
+Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_single_line),
 ]
+"""One line that names something (a person, a publisher, a page's title): not prose, since
+names are not in a dictionary."""
+Line = Annotated[Name, PROSE]
 PlaceholderKey = Annotated[str, StringConstraints(pattern=PLACEHOLDER_KEY_PATTERN, max_length=40)]
 
 Anchor = Literal[
@@ -230,7 +240,7 @@ class Placeholder(_Model):
     help: Line
     """One line that tells the reader what to put there."""
 
-    example: Line
+    example: Name
     """A realistic example value ("Ms Rivera")."""
 
 
@@ -288,10 +298,10 @@ class Source(_Model):
     id: Slug
     """Short id used by timeline steps (`indeed-wait`)."""
 
-    title: Line
+    title: Name
     """Title of the page or publication."""
 
-    publisher: Line
+    publisher: Name
     """Who published it ("Indeed", "Princeton University Career Services")."""
 
     url: HttpUrl

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, followup
+from pydantic import BaseModel, Field
 
 import build_scripts
-from build_scripts.lint import RULES, lint, load_word_list
+from build_scripts.errors import format_key_path
+from build_scripts.lint import RULES, lint, load_word_list, prose_paths
 from build_scripts.load import load_text
+from build_scripts.schema import Line, Scenario, Text
 from build_scripts.validate import validate
 
 GOOD = """\
@@ -287,3 +290,107 @@ def test_a_second_template_that_copies_the_first_is_flagged() -> None:
         " project you described sounds like a good place to start.\n\n      Best,\n      Sam\n"
     )
     assert "FU110" not in codes(findings_for(GOOD.replace("tips:", other + "tips:")))
+
+
+def spell_checked(text: str) -> list[str]:
+    """The key paths that the spelling rule reads in a valid scenario."""
+    valid, errors = validate([load_text(text.encode(), "content/scenarios/demo.yml")])
+    assert errors == [], errors
+    return [format_key_path(p) for p in prose_paths(valid[0][0])]
+
+
+def test_every_prose_field_of_the_example_is_spell_checked() -> None:
+    text = (
+        GOOD
+        + "regions:\n  - region: uk\n    timing: a week\n    note: Write sooner.\n"
+        + "avoid: [hope this finds you]\n"
+    )
+    assert spell_checked(text) == [
+        "title",
+        "summary",
+        "trigger",
+        "timeline[0].title",
+        "timeline[0].text",
+        "timeline[1].title",
+        "timeline[1].text",
+        "placeholders.name.label",
+        "placeholders.name.help",
+        "templates[0].title",
+        "templates[0].purpose",
+        "templates[0].subject",
+        "templates[0].body",
+        "tips.do[0]",
+        "tips.dont[0]",
+        "regions[0].timing",
+        "regions[0].note",
+        "avoid[0]",
+    ]
+
+
+class _Aside(BaseModel):
+    """A nested mapping a future schema might add."""
+
+    label: Text
+    """Prose, one level down."""
+
+    link: str
+    """Not prose: a plain string."""
+
+
+class _ScenarioWithMore(Scenario):
+    """The scenario model with fields that lint.py has never heard of."""
+
+    motto: Line
+    """A new prose field."""
+
+    asides: dict[str, tuple[_Aside, ...]] = Field(default_factory=dict)
+    """New prose inside a dict of tuples of models."""
+
+
+def test_a_new_prose_field_is_spell_checked_without_changing_the_lint() -> None:
+    text = (
+        GOOD
+        + "motto: Follow up with kindnes.\n"
+        + "asides:\n  first:\n    - label: A thuoghtful word.\n      link: xqzlink\n"
+    )
+    raw = load_text(text.encode(), "content/scenarios/demo.yml")
+    scenario = _ScenarioWithMore.model_validate(raw.data)
+    found = [str(f) for f in lint([(scenario, raw)])]
+    line = GOOD.count("\n") + 1
+    where = f"content/scenarios/demo.yml:{line}:23: motto: warning FU106 spelling: 'kindnes'"
+    assert any(f.startswith(where) for f in found), found
+    assert any(": asides.first[0].label: " in f and "'thuoghtful'" in f for f in found), found
+    assert not any("xqzlink" in f for f in found), found
+
+
+def test_ids_urls_categories_names_and_settings_are_not_spell_checked() -> None:
+    text = (
+        GOOD.replace("id: demo", "id: demo-xqzt")
+        .replace("id: guide", "id: xqzt-guide")
+        .replace("sources: [guide]", "sources: [xqzt-guide]")
+        .replace("title: A guide", "title: Xqzt Handbuch")
+        .replace("publisher: Someone", "publisher: Xqztcorp")
+        .replace("https://example.org/guide", "https://xqzt.example.org/xqztpage")
+        .replace("example: Ms Rivera", "example: Ms Xqztova")
+        .replace("  name:\n", "  xqzt_name:\n")
+        .replace("{name}", "{xqzt_name}")
+        + "lint: { ignore: [timing-unsourced] }\n"
+    )
+    paths = set(spell_checked(text))
+    for not_prose in (
+        "id",
+        "category",
+        "timeline[0].id",
+        "timeline[0].from",
+        "timeline[0].sources[0]",
+        "placeholders.xqzt_name.example",
+        "templates[0].id",
+        "sources[0].id",
+        "sources[0].title",
+        "sources[0].publisher",
+        "sources[0].url",
+        "lint.ignore[0]",
+    ):
+        assert not_prose not in paths, paths
+    assert "placeholders.xqzt_name.label" in paths
+    assert findings_for(text) == []
