@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from .errors import KeyPath, ScenarioError, did_you_mean, format_key_path
 from .load import RawScenario
+from .project import WORD_LIST
 from .schema import SHARED_AVOID_PHRASES, Prose, Scenario, placeholder_keys, template_tokens
 from .validate import text_position
 
@@ -36,7 +37,6 @@ PHONE_SUBJECT = 40
 DESKTOP_SUBJECT = 60
 """Characters of a subject line that desktop mail clients show (about 50-70)."""
 
-WORD_LIST = Path("content") / "wordlist.txt"
 """The project's own words for the spelling rule, one per line (relative to the project root)."""
 
 Severity = Literal["warning", "error"]

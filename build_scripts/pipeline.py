@@ -99,7 +99,8 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
     if options is not None and options.lint:
         from .lint import lint, load_word_list, strictly
 
-        findings = lint(valid, load_word_list(project.root))
+        cache = options.cache_root / "lint" if options.cache_root else None
+        findings = lint(valid, load_word_list(project.root), cache_dir=cache)
         if options.lint == "strict":
             findings = strictly(findings)
     return CheckResult(site, errors, ids_by_file, valid, notes, findings)
