@@ -7,8 +7,12 @@ throwaway copy of this project and measures, each in a fresh process: our full b
 all PDFs, empty cache), a site-only build, a no-op rebuild, a rebuild after editing one
 scenario, and how long `mkdocs serve` takes to show an edit. It then exports the same generated
 pages as a plain MkDocs project and times plain Material and, when installed (`pip install
--e ".[bench]"`), the mkdocs-to-pdf plugin. It prints a Markdown table and writes it, with the
-raw figures as JSON, to benchmarks/results/. Nothing here asserts anything: people read it.
+-e ".[bench]"`), the mkdocs-to-pdf plugin. The same exported project is also built with Zensical
+and ProperDocs when they can be found: each in its own virtual environment (`pip install
+zensical`; `pip install properdocs mkdocs-material`), found on PATH or named by
+FOLLOWUP_BENCH_ZENSICAL / FOLLOWUP_BENCH_PROPERDOCS (the path of its command). It prints a
+Markdown table and writes it, with the raw figures as JSON, to benchmarks/results/. Nothing here
+asserts anything: people read it.
 """
 
 from __future__ import annotations
@@ -278,7 +282,43 @@ def has_mkdocs_to_pdf() -> bool:
     return True
 
 
-def run_size(n: int, work: Path, skip_plugin_above: int) -> dict:
+OTHER_ENGINES = {
+    # Zensical keeps a cache next to mkdocs.yml: --clean makes every build start from nothing,
+    # as MkDocs does. ProperDocs is told the file name, else it logs a request to rename it.
+    "zensical": ("FOLLOWUP_BENCH_ZENSICAL", ["build", "--clean"]),
+    "properdocs": ("FOLLOWUP_BENCH_PROPERDOCS", ["build", "-f", "mkdocs.yml"]),
+}
+"""Engines that build a mkdocs.yml project without running its hooks or MkDocs plugins: the
+variable that may name each one's command, and the arguments of a build."""
+
+
+def find_engines() -> dict[str, list[str]]:
+    """The build command of each other engine that is installed; a note for each that is not."""
+    found = {}
+    for name, (variable, arguments) in OTHER_ENGINES.items():
+        command = os.environ.get(variable) or shutil.which(name)
+        if command:
+            found[name] = [command, *arguments]
+        else:
+            print(
+                f"{name} not found (put it on PATH or set {variable}=/path/to/{name}): "
+                "its row is skipped",
+                file=sys.stderr,
+            )
+    return found
+
+
+def engine_version(name: str, command: list[str]) -> str:
+    """The engine and its version ("zensical 0.0.73"), without the install path it may print."""
+    done = subprocess.run(
+        [command[0], "--version"], capture_output=True, text=True, env=ENV, check=False
+    )
+    words = done.stdout.replace(",", " ").split()
+    version = next((w for w in words if w[:1].isdigit()), "version unknown")
+    return f"{name} {version}"
+
+
+def run_size(n: int, work: Path, skip_plugin_above: int, engines: dict[str, list[str]]) -> dict:
     print(f"N={n}: generating", file=sys.stderr)
     project = make_project(work / f"n{n}", n)
     cache = work / f"cache{n}"
@@ -303,6 +343,12 @@ def run_size(n: int, work: Path, skip_plugin_above: int) -> dict:
     plain = export_plain(project, work / f"plain{n}", with_pdf_plugin=False)
     print(f"N={n}: plain Material", file=sys.stderr)
     results["material"] = measure(build, plain, ENV)
+    for name, command in engines.items():
+        # Each engine starts, as Material did, from a project without a built site.
+        shutil.rmtree(plain / "site", ignore_errors=True)
+        shutil.rmtree(plain / ".cache", ignore_errors=True)
+        print(f"N={n}: {name}", file=sys.stderr)
+        results[name] = measure(command, plain, ENV)
     if has_mkdocs_to_pdf() and n <= skip_plugin_above:
         plugin = export_plain(project, work / f"plugin{n}", with_pdf_plugin=True)
         print(f"N={n}: mkdocs-to-pdf", file=sys.stderr)
@@ -332,6 +378,9 @@ def table(all_results: dict[int, dict]) -> str:
             "noop": f"{ratio(r['noop'], r['site_only'])} x site only",
             "one_edit": f"{ratio(r['one_edit'], r['full'])} x full build",
         }
+        for name in OTHER_ENGINES:
+            if name in r:
+                notes[name] = f"{ratio(r[name], r['material'])} x plain Material"
         for what, figures in r.items():
             if "error" in figures:
                 rows.append(f"| {n} | {what} | failed | | | | {figures['error'][:60]} |")
@@ -380,9 +429,12 @@ def main() -> int:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
+    engines = find_engines()
+    if engines:
+        machine += "; " + ", ".join(engine_version(*engine) for engine in engines.items())
     with tempfile.TemporaryDirectory(prefix="followup-bench-") as work:
         for n in args.sizes:
-            results[n] = run_size(n, Path(work), args.plugin_max)
+            results[n] = run_size(n, Path(work), args.plugin_max, engines)
             # Written after each size, so that a long run that stops keeps what it measured.
             report = (
                 f"Benchmark of {dt.date.today().isoformat()} on {machine}\n\n{table(results)}\n"
