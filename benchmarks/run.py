@@ -334,6 +334,10 @@ def run_size(n: int, work: Path, skip_plugin_above: int, engines: dict[str, list
     results["site_only"] = measure(build, project, {**env, "FOLLOWUP_PDF": "off"})
     print(f"N={n}: no-op rebuild", file=sys.stderr)
     results["noop"] = measure(build, project, env)
+    # The same no-op through `followup build` (check, lint, then MkDocs: scenarios read once).
+    followup = [str(Path(sys.executable).with_name("followup")), "build"]
+    print(f"N={n}: no-op followup build", file=sys.stderr)
+    results["followup_noop"] = measure(followup, project, env)
     first = project / "content" / "scenarios" / "bench-0000.yml"
     first.write_text(first.read_text().replace("Template 1", "Template one", 1))
     print(f"N={n}: one edit", file=sys.stderr)
@@ -376,6 +380,9 @@ def table(all_results: dict[int, dict]) -> str:
             else "",
             "site_only": f"{ratio(r['site_only'], r['material'])} x plain Material",
             "noop": f"{ratio(r['noop'], r['site_only'])} x site only",
+            "followup_noop": f"{ratio(r['followup_noop'], r['noop'])} x plain mkdocs build no-op"
+            if "followup_noop" in r
+            else "",
             "one_edit": f"{ratio(r['one_edit'], r['full'])} x full build",
         }
         for name in OTHER_ENGINES:

@@ -9,18 +9,21 @@ whole, only once everything was written.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
+from markdown import Markdown
 
 from . import output
 from .expand import Site
 from .links import ASSETS_FOLDER
-from .nav import with_scenarios
+from .nav import with_scenarios, without_front_matter
 from .options import BuildOptions
 from .outputs import Files, build_outputs, hand_written_pages
+from .page_meta import first_paragraph, shorten
 from .project import Project
 from .templating import fill_deferred
 
@@ -76,16 +79,38 @@ def _write_pages(project: Project, site: Site, files: Files, folder: Path) -> No
             files.setdefault(relative, path)
     for asset in sorted(project.assets_dir.glob("followup.*")):
         files.setdefault(f"{ASSETS_FOLDER}/{asset.name}", asset)
+    summaries = {s.src_uri: s.summary for s in site.scenarios}
     pages = {
-        path: fill_deferred(data.decode("utf-8")).encode("utf-8")
+        path: _described(fill_deferred(_text(data)), summaries.get(path)).encode("utf-8")
         for path, data in files.items()
-        if path.endswith(".md") and isinstance(data, bytes)
+        if path.endswith(".md")
     }
     _write({**files, **pages}, docs)
     config, overrides = _config(project, site)
     if overrides is not None:
         shutil.copytree(overrides, folder / "overrides")
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+def _text(data: bytes | Path) -> str:
+    return data.read_text(encoding="utf-8-sig") if isinstance(data, Path) else data.decode()
+
+
+def _described(markdown: str, summary: str | None) -> str:
+    """The page with a `description:` in its front matter, as the plugin gives it during a
+    build (a scenario's summary, else the first paragraph): other engines read it from there."""
+    body = without_front_matter(markdown)
+    front = markdown[: len(markdown) - len(body)]
+    if "\ndescription:" in "\n" + front:
+        return markdown
+    html = Markdown(extensions=["attr_list", "md_in_html"]).convert(body)
+    description = summary or shorten(first_paragraph(html))
+    if not description:
+        return markdown
+    line = "description: " + json.dumps(description, ensure_ascii=False) + "\n"
+    if front:
+        return front[:4] + line + front[4:] + body
+    return "---\n" + line + "---\n\n" + body
 
 
 class _Tagged:
@@ -152,6 +177,9 @@ def _config(project: Project, site: Site) -> tuple[str, Path | None]:
             listed.append(f"{ASSETS_FOLDER}/{name}")
     overrides = None
     theme = config.get("theme")
+    if isinstance(theme, dict):
+        # Material's look under Zensical too (MkDocs and ProperDocs accept and ignore the key).
+        theme.setdefault("variant", "classic")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
         overrides = project.root / theme["custom_dir"]
         theme["custom_dir"] = "overrides"
