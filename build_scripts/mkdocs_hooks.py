@@ -34,8 +34,8 @@ from build_scripts import (
     lint,
     output,
     page_meta,
+    pdf,
     render_pack,
-    render_pdf,
     render_site,
     templating,
 )
@@ -124,7 +124,7 @@ def on_build_error(error: Exception) -> None:
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     """Keep the theme's compiled templates between builds: compiling them anew is a tenth of
     a rebuild under `mkdocs serve`. (Turned off with the PDF cache, FOLLOWUP_CACHE_DIR=off.)"""
-    env.bytecode_cache = templating.bytecode_cache()
+    env.bytecode_cache = templating.bytecode_cache(pdf.cache_root(os.environ))
     return env
 
 
@@ -208,11 +208,11 @@ def _example(project: build_scripts.Project, site: build_scripts.Site) -> tuple[
     return (chosen.source_file, (project.root / chosen.source_file).read_text(encoding="utf-8"))
 
 
-def _pdf_options(config: MkDocsConfig, project: build_scripts.Project) -> render_pdf.PdfOptions:
+def _pdf_options(config: MkDocsConfig, project: build_scripts.Project) -> pdf.PdfOptions:
     paper = str(os.environ.get("FOLLOWUP_PAPER") or project.settings.paper).lower()
-    if paper not in render_pdf.PAPER_SIZES:
+    if paper not in pdf.PAPER_SIZES:
         raise PluginError(
-            f"FOLLOWUP_PAPER: expected one of {', '.join(render_pdf.PAPER_SIZES)}, got {paper!r}"
+            f"FOLLOWUP_PAPER: expected one of {', '.join(pdf.PAPER_SIZES)}, got {paper!r}"
         )
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     edition = (
@@ -220,7 +220,7 @@ def _pdf_options(config: MkDocsConfig, project: build_scripts.Project) -> render
         if epoch and epoch.isdigit()
         else dt.datetime.now(dt.UTC).date()
     )
-    return render_pdf.PdfOptions(
+    return pdf.PdfOptions(
         title=config.site_name,
         subtitle=config.site_description or "",
         author=config.site_author or config.site_name,
@@ -229,12 +229,14 @@ def _pdf_options(config: MkDocsConfig, project: build_scripts.Project) -> render
         language=config.theme.get("language") or "en",
         page_footer=project.settings.page_footer,
         contents_footer=project.settings.contents_footer,
+        cover_label=project.settings.cover_label,
+        footer_style=project.settings.footer_style,
     )
 
 
-def _guide_entries(config: MkDocsConfig, files: Files) -> list[render_pdf.GuideEntry]:
+def _guide_entries(config: MkDocsConfig, files: Files) -> list[pdf.GuideEntry]:
     """The guide's chapters in navigation order: hand-written pages, timing, scenarios."""
-    entries: list[render_pdf.GuideEntry] = []
+    entries: list[pdf.GuideEntry] = []
 
     def walk(items: list, section: str | None) -> None:
         for item in items:
@@ -245,21 +247,19 @@ def _guide_entries(config: MkDocsConfig, files: Files) -> list[render_pdf.GuideE
                 section == "Scenarios" and value.startswith("scenarios/")
             ):
                 if not any(e.kind == "scenarios" for e in entries):
-                    entries.append(
-                        render_pdf.GuideEntry("scenarios", section or title or "Scenarios")
-                    )
+                    entries.append(pdf.GuideEntry("scenarios", section or title or "Scenarios"))
             elif value == "timing.md":
-                entries.append(render_pdf.GuideEntry("timing", title or "Timing at a glance"))
+                entries.append(pdf.GuideEntry("timing", title or "Timing at a glance"))
             elif isinstance(value, str) and value.endswith(".md"):
                 file = files.get_file_from_path(value)
                 if file is not None and not file.generated_by:
                     # Without its front matter (a page's `description:` is for the site).
                     body, _ = get_data(file.content_string)
-                    entries.append(render_pdf.GuideEntry("page", title or value, value, body))
+                    entries.append(pdf.GuideEntry("page", title or value, value, body))
 
     walk(config.nav or [], None)
     if not any(e.kind == "scenarios" for e in entries):
-        entries.append(render_pdf.GuideEntry("scenarios", "Scenarios"))
+        entries.append(pdf.GuideEntry("scenarios", "Scenarios"))
     return entries
 
 
@@ -273,7 +273,7 @@ def _add_downloads(
     wanted = os.environ.get("FOLLOWUP_PDF", "").lower() not in ("off", "0", "no")
     if wanted and (not _state["serve"] or os.environ.get("FOLLOWUP_PDF_ON_SERVE") == "1"):
         try:
-            outputs |= render_pdf.render_all(
+            outputs |= pdf.render_all(
                 site,
                 _guide_entries(config, files),
                 options,
@@ -282,8 +282,11 @@ def _add_downloads(
                 extensions=config.markdown_extensions,
                 extension_configs=config.mdx_configs,
                 chooser_path=_state.get("chooser", []),
+                cache_root=pdf.cache_root(os.environ),
+                cache_max_bytes=pdf.max_bytes(os.environ),
+                progress=not os.environ.get("CI") and sys.stderr.isatty(),
             )
-        except render_pdf.PdfError as exc:
+        except pdf.PdfError as exc:
             if not _state["serve"]:
                 raise PluginError(f"PDF not built: {exc}") from None
             log.warning("PDF not built: %s", exc)

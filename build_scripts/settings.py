@@ -36,6 +36,28 @@ def _footer_wording(allowed: tuple[str, ...]):
     return check
 
 
+class FooterStyle(BaseModel):
+    """How the PDFs' page numbers look: `extra: followup: footer_style:` in mkdocs.yml.
+
+    They are stamped on every page once the guide is joined (build_scripts/pdf/stamp.py), not
+    laid out by print.css, so their look is set here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    font: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(ttf|otf)$")] = (
+        "FollowupSans-Regular.ttf"
+    )
+    """A font file's name in templates/pdf/fonts/ (a plain file name ending in .ttf or .otf,
+    with TrueType outlines). Characters it lacks are drawn with a system font that has them."""
+    size: Annotated[float, Field(ge=4, le=24)] = 8.0
+    """The page numbers' size, in points (4 to 24)."""
+    grey: Annotated[float, Field(ge=0, le=1)] = 0.4
+    """Their grey: 0 is black, 1 white."""
+    baseline_mm: Annotated[float, Field(gt=0, le=50)] = 9.0
+    """Their baseline, in millimetres above the bottom edge of the page (centred across it);
+    print.css leaves an 18 mm bottom margin, so the default sits inside it."""
+
+
 class Settings(BaseModel):
     """What a forker can set under `extra: followup:` in mkdocs.yml."""
 
@@ -58,6 +80,10 @@ class Settings(BaseModel):
     the number of pages (for example "Página {page} de {total}")."""
     contents_footer: Annotated[str, AfterValidator(_footer_wording(("page",)))] = "Page {page}"
     """The footer of the guide's cover and contents pages, numbered in roman numerals."""
+    cover_label: Annotated[str, Field(min_length=1, max_length=40)] = "Cover"
+    """The guide's cover page's label, which PDF viewers show in place of its page number."""
+    footer_style: FooterStyle = FooterStyle()
+    """The page numbers' font, size, grey and height (see FooterStyle)."""
 
 
 class LenientLoader(yaml.SafeLoader):

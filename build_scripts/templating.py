@@ -17,7 +17,6 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from .expand import Segment
-from .pdf_cache import cache_root, unusable
 
 _HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _MD_SPECIAL = set(string.punctuation) - set(_HTML_ENTITIES)
@@ -184,15 +183,18 @@ class _BytecodeCache(FileSystemBytecodeCache):
         try:
             super().dump_bytecode(bucket)
         except OSError as exc:
+            from .pdf.cache import unusable  # (not at the top: the pdf package uses this module)
+
             unusable(exc)
             self.dump_bytecode = lambda bucket: None  # type: ignore[method-assign]
 
 
-def bytecode_cache() -> FileSystemBytecodeCache | None:
-    """The theme's compiled templates, kept between builds in the cache folder's `jinja/`
+def bytecode_cache(root: Path | None) -> FileSystemBytecodeCache | None:
+    """The theme's compiled templates, kept between builds in the cache folder `root`'s `jinja/`
     (compiling them anew is a tenth of a rebuild under `mkdocs serve`); None when caching is
-    off or the folder cannot be made."""
-    root = cache_root()
+    off (no `root`) or the folder cannot be made."""
+    from .pdf.cache import unusable
+
     if root is None:
         return None
     folder = root / "jinja"

@@ -12,7 +12,7 @@ from helpers import ROOT, build_site, copy_project, outline_titles, pdftotext, s
 from pypdf import PdfReader
 
 import build_scripts
-from build_scripts.render_pdf import PdfError, write_pdf
+from build_scripts.pdf import PdfError, write_pdf
 from build_scripts.render_site import GUIDE_PDF, scenario_pdf_path
 from build_scripts.templating import blanks_text
 

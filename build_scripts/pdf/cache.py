@@ -17,7 +17,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.plugins.followup")
@@ -37,22 +37,33 @@ class CacheWriteError(OSError):
     """Even the scratch folder could not take a rendered file (the disk holding it is full)."""
 
 
-def cache_root() -> Path | None:
-    """The followup-kit cache folder (PDF parts in `pdf/`, compiled templates in `jinja/`), or
-    None when caching is off (FOLLOWUP_CACHE_DIR=off) or there is no home folder to hold it.
+def cache_root(environ: Mapping[str, str]) -> Path | None:
+    """The followup-kit cache folder (PDF parts in `pdf/`, compiled templates in `jinja/`) that
+    the environment `environ` asks for, or None when caching is off (FOLLOWUP_CACHE_DIR=off)
+    or there is no home folder to hold it.
 
-    FOLLOWUP_CACHE_DIR sets it; the default is the user's cache folder, so throwaway copies of
-    a project share it too."""
-    setting = os.environ.get("FOLLOWUP_CACHE_DIR")
+    FOLLOWUP_CACHE_DIR sets it; the default is the user's cache folder (XDG_CACHE_HOME, else
+    ~/.cache), so throwaway copies of a project share it too."""
+    setting = environ.get("FOLLOWUP_CACHE_DIR")
     if setting is not None:
         return None if setting.strip().lower() in _OFF else Path(setting).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME")
+    base = environ.get("XDG_CACHE_HOME")
     if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry (docker --user)
+        home = environ.get("HOME") or _passwd_home()
+        if not home:  # no HOME and no passwd entry (docker --user)
             return None
+        base = str(Path(home) / ".cache")
     return Path(base) / "followup-kit"
+
+
+def _passwd_home() -> str | None:
+    """The user's home folder from the password database, where HOME is not set."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_dir or None
+    except (KeyError, OSError):
+        return None
 
 
 def warn(message: str, *args: object) -> None:
@@ -78,9 +89,13 @@ def unusable(exc: OSError) -> None:
         )
 
 
-def max_bytes() -> int:
-    """The bound on the PDF cache's size (FOLLOWUP_CACHE_MAX_MB, in MiB)."""
-    setting = os.environ.get("FOLLOWUP_CACHE_MAX_MB", "").strip()
+DEFAULT_MAX_BYTES = DEFAULT_MAX_MB * 1024 * 1024
+
+
+def max_bytes(environ: Mapping[str, str]) -> int:
+    """The bound on the PDF cache's size that the environment `environ` asks for
+    (FOLLOWUP_CACHE_MAX_MB, in MiB); a value that is not a number is warned about."""
+    setting = environ.get("FOLLOWUP_CACHE_MAX_MB", "").strip()
     try:
         megabytes = float(setting) if setting else DEFAULT_MAX_MB
     except ValueError:
@@ -154,14 +169,15 @@ class PartCache:
     PDF in memory). With caching off or broken, the files go to a scratch folder that the next
     build, or the end of the process, removes.
 
-    `base` is mixed into every key (a hash of what every part depends on)."""
+    `base` is mixed into every key (a hash of what every part depends on). The entries are
+    kept in `root`/pdf/ (None: no cache), which `evict` keeps under `max_bytes`."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.base = base
+        self.max_bytes = max_bytes
         self.folder: Path | None = None
         self.used: set[str] = set()
         _clean_scratch()
-        root = cache_root()
         if root is not None:
             try:
                 folder = root / "pdf"
@@ -283,10 +299,10 @@ class PartCache:
 
     def evict(self, limit: int | None = None) -> None:
         """Remove the least recently used entries until the cache fits `limit` bytes
-        (default: FOLLOWUP_CACHE_MAX_MB); the entries this build used are kept."""
+        (default: the cache's `max_bytes`); the entries this build used are kept."""
         if self.folder is None:
             return
-        limit = max_bytes() if limit is None else limit
+        limit = self.max_bytes if limit is None else limit
         try:
             entries = []
             total = 0

@@ -14,19 +14,15 @@ import pytest
 from helpers import ROOT, outline_titles, pdftotext, squash
 from pypdf import PdfReader
 
-from build_scripts.pdf_join import (
-    CROSS_LINK_SCHEME,
-    FOOTER_FONT_FILE,
-    Joiner,
-    JoinError,
-    OutlineEntry,
-    PageFooter,
-    standalone,
-)
-from build_scripts.render_pdf import write_pdf
+from build_scripts.pdf.book import PageFooter
+from build_scripts.pdf.join import CROSS_LINK_SCHEME, Joiner, JoinError, OutlineEntry
+from build_scripts.pdf.stamp import standalone
+from build_scripts.pdf.weasy import write_pdf
+from build_scripts.settings import FooterStyle
 
 PDF_DIR = ROOT / "templates" / "pdf"
-FONT = PDF_DIR / "fonts" / FOOTER_FONT_FILE
+STYLE = FooterStyle()
+FONT = PDF_DIR / "fonts" / STYLE.font
 
 
 def render(body: str, title: str = "Part") -> bytes:
@@ -79,8 +75,10 @@ def join(
     front: list[bytes] | None = None,
     footer: PageFooter | None = None,
     outline: list[OutlineEntry] = OUTLINE,
+    font: Path = FONT,
+    style: FooterStyle = STYLE,
 ) -> Path:
-    joiner = Joiner(path, footer or PageFooter(FONT))
+    joiner = Joiner(path, footer or PageFooter(), font, style)
     try:
         for number, part in enumerate(body):
             joiner.append(part, f"part {number + 1}")
@@ -215,7 +213,7 @@ def test_strings_with_pdf_syntax_in_them_survive_a_join_byte_exact(tmp_path: Pat
 
 
 def test_a_footer_wording_with_accents_is_printed(tmp_path: Path, parts) -> None:
-    footer = PageFooter(FONT, "Página {page} de {total}", "Índice {page}")
+    footer = PageFooter("Página {page} de {total}", "Índice {page}")
     path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], [parts["front"]], footer)
     assert "Índice ii" in pdftotext(path, 2)
     assert "Página 2 de 3" in pdftotext(path, 4)
@@ -228,12 +226,12 @@ def test_footer_characters_outside_the_shipped_font_are_drawn_or_boxed_not_a_cra
 ) -> None:
     # Greek is not in the shipped (Latin) font: a system font draws it. No font draws the
     # private-use character: it becomes the missing-glyph box, and the rest is still there.
-    footer = PageFooter(FONT, "Σελίδα {page} από {total} \ue000")
+    footer = PageFooter("Σελίδα {page} από {total} \ue000")
     path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], [parts["front"]], footer)
     text = squash(pdftotext(path, 3))
     assert "Σελίδα 1 από 3 \ue000" in text  # the box still reads as its character
     own = tmp_path / "own.pdf"
-    own.write_bytes(standalone(parts["b"], footer))
+    own.write_bytes(standalone(parts["b"], footer.body_label, FONT, STYLE))
     assert "Σελίδα 2 από 2" in squash(pdftotext(own, 2))
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
     rows = fonts.stdout.splitlines()[2:]
@@ -244,7 +242,7 @@ def test_the_footer_is_drawn_in_the_font_file_the_caller_passes(tmp_path: Path, 
     fonts = tmp_path / "project" / "templates" / "pdf" / "fonts"
     fonts.mkdir(parents=True)
     font = shutil.copy(PDF_DIR / "fonts" / "FollowupSansMono-Regular.ttf", fonts / "Footer.ttf")
-    path = join(tmp_path / "guide.pdf", [parts["a"]], [parts["front"]], PageFooter(Path(font)))
+    path = join(tmp_path / "guide.pdf", [parts["a"]], [parts["front"]], font=Path(font))
     listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
     assert "FollowupSansMono-Regular" in listed.stdout
     assert "Page 1 of 1" in pdftotext(path, 3)
@@ -252,7 +250,7 @@ def test_the_footer_is_drawn_in_the_font_file_the_caller_passes(tmp_path: Path, 
 
 def test_a_footer_wording_with_an_unknown_field_is_refused_with_the_fields_to_use() -> None:
     with pytest.raises(ValueError, match=r"\{pages\}|'pages'") as caught:
-        PageFooter(FONT, "Page {pages}")
+        PageFooter("Page {pages}")
     assert "{page}" in str(caught.value)
     assert "{total}" in str(caught.value)
 
@@ -305,7 +303,8 @@ def test_a_form_font_name_two_parts_use_for_different_fonts_keeps_each_fields_fo
 
 
 def test_a_bad_footer_wording_stops_the_pdfs_with_a_message_not_a_traceback() -> None:
-    from build_scripts.render_pdf import PdfError, PdfOptions, page_footer
+    from build_scripts.pdf import PdfError, PdfOptions
+    from build_scripts.pdf.book import page_footer
 
     options = PdfOptions("T", "S", "A", date(2026, 1, 1), page_footer="Página {pagina}")
     with pytest.raises(PdfError, match=r"page footer.*'Página \{pagina\}'.*\{page\}"):
