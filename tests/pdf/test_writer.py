@@ -67,9 +67,7 @@ def write_file(
         stream_numbers = []
         for entries, data in streams:
             stream_numbers.append(out.reserve())
-            out.put_stream(
-                stream_numbers[-1], entries[:-2] + b" /Length %d >>" % len(data), data
-            )
+            out.put_stream(stream_numbers[-1], entries[:-2] + b" /Length %d >>" % len(data), data)
         out.close(catalog, info, bytes(range(16)))
     return numbers, stream_numbers, out
 
@@ -92,9 +90,7 @@ def test_every_object_and_stream_reads_back_with_the_value_written(tmp_path: Pat
     numbers, stream_numbers, _ = write_file(path, bodies, streams)
     with pikepdf.open(path) as pdf:
         for number, value in zip(numbers, values, strict=True):
-            assert pdf.get_object(number, 0).unparse(resolved=True) == value.unparse(
-                resolved=True
-            )
+            assert pdf.get_object(number, 0).unparse(resolved=True) == value.unparse(resolved=True)
         plain = pdf.get_object(stream_numbers[0], 0)
         assert plain.read_raw_bytes() == b"plain \x00\xff data"
         assert plain.Subtype == pikepdf.Name.Form
@@ -115,7 +111,7 @@ def test_where_says_how_each_object_is_found(tmp_path: Path) -> None:
     assert (kind, zero) == (1, 0)
     assert data[offset:].startswith(b"%d 0 obj\n" % stream_numbers[0])
     kind, container, index = out.where[numbers[0]]
-    assert kind == 2
+    assert (kind, index) == (2, 4)  # after the page tree, the page, the catalog and the info
     assert data[out.where[container][1] :].startswith(b"%d 0 obj\n<< /Type /ObjStm" % container)
     assert data.endswith(b"startxref\n%d\n%%%%EOF\n" % out.where[out.count][1])
 
