@@ -12,6 +12,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 from helpers import ROOT, outline_titles, pdftotext, squash
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pikepdf import String
 from pypdf import PdfReader
 
 from build_scripts.pdf.book import PageFooter
@@ -309,3 +312,57 @@ def test_a_bad_footer_wording_stops_the_pdfs_with_a_message_not_a_traceback() ->
     options = PdfOptions("T", "S", "A", date(2026, 1, 1), page_footer="Página {pagina}")
     with pytest.raises(PdfError, match=r"page footer.*'Página \{pagina\}'.*\{page\}"):
         page_footer(options, PDF_DIR)
+
+
+def test_the_cover_label_is_the_books_wording_not_an_english_literal(tmp_path: Path, parts) -> None:
+    footer = PageFooter("Página {page} de {total}", "Índice {page}", cover_label="Portada")
+    path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], [parts["front"]], footer)
+    assert PdfReader(path).page_labels == ["Portada", "ii", "1", "2", "3"]
+    assert PdfReader(join(tmp_path / "plain.pdf", [parts["a"]])).page_labels == [
+        "Cover",
+        "ii",
+        "1",
+    ]
+
+
+def test_a_footer_style_reaches_every_footer_of_the_joined_guide(tmp_path: Path, parts) -> None:
+    style = FooterStyle(size=10.5, grey=0.2, baseline_mm=12)
+    path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], style=style)
+    with pikepdf.open(path) as pdf:
+        footers = [page.obj.Resources.XObject.FUpage.read_bytes() for page in list(pdf.pages)[1:]]
+    assert len(footers) == 4
+    for footer in footers:
+        assert footer.startswith(b"0.2 g BT ")
+        assert b" 34.02 Td /F0 10.5 Tf " in footer
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([b"(", b")", b"\\", b"\x00", b"1 0 R", b"3 0 R", b">>", b"endobj"]),
+            st.binary(max_size=8),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_any_string_in_a_part_survives_the_join_unchanged(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[bytes]
+) -> None:
+    value = b"".join(pieces)
+    with pikepdf.open(io.BytesIO(_PLAIN_PART)) as pdf:
+        page = pdf.pages[0].obj
+        page.FUProbe = pikepdf.Array([pikepdf.String(value), pdf.make_indirect(String(value))])
+        out = io.BytesIO()
+        pdf.save(out)
+    folder = tmp_path_factory.mktemp("strings")
+    path = join(folder / "guide.pdf", [out.getvalue()], front=[], outline=[])
+    with pikepdf.open(path) as pdf:
+        probe = pdf.pages[0].obj.FUProbe
+        assert bytes(probe[0]) == value
+        assert bytes(probe[1]) == value
+        assert probe[1].is_indirect
+
+
+_PLAIN_PART = render('<section class="chapter" id="ch-p"><h1>Plain</h1><p>x</p></section>', "P")

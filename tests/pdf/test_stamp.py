@@ -12,10 +12,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 import yaml
-from helpers import ROOT, pdftotext
+from helpers import ROOT, build_site, pdftotext
+from pypdf import PdfReader
 
 from build_scripts.pdf import stamp
 from build_scripts.pdf.weasy import write_pdf
+from build_scripts.render_site import GUIDE_PDF, scenario_pdf_path
 from build_scripts.settings import FooterStyle, LenientLoader, parse_settings
 
 PDF_DIR = ROOT / "templates" / "pdf"
@@ -142,3 +144,31 @@ def test_followup_check_reports_a_bad_footer_style_without_a_traceback(project: 
         "one of font, size, grey, baseline_mm" in done.stderr
     )
     assert "Traceback" not in done.stderr
+
+
+def test_the_footer_settings_in_mkdocs_yml_reach_the_guide_and_the_scenario_pdfs(
+    project: Path, tmp_path: Path
+) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "    paper: a4\n",
+            "    paper: a4\n    cover_label: Portada\n"
+            "    footer_style: {size: 9.5, grey: 0.25, baseline_mm: 11}\n",
+        )
+    )
+    site = tmp_path / "site"
+    build_site(project, site)
+    baseline = b" %.2f Td " % (11 * 72 / 25.4)
+    with pikepdf.open(site / GUIDE_PDF) as guide:
+        footers = [page.Resources.XObject.FUpage.read_bytes() for page in guide.pages[1:]]
+        assert len(footers) > 10
+        for content in footers:
+            assert content.startswith(b"0.25 g BT ")
+            assert baseline + b"/F0 9.5 Tf " in content
+    assert PdfReader(site / GUIDE_PDF).page_labels[:3] == ["Portada", "ii", "1"]
+    with pikepdf.open(site / scenario_pdf_path("post-interview")) as own:
+        for page in own.pages:
+            stamp_stream = page.obj.Contents[-1].read_bytes()
+            assert b"0.25 g BT " in stamp_stream
+            assert baseline + b"/FUpage0 9.5 Tf " in stamp_stream
