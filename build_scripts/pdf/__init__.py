@@ -84,7 +84,7 @@ def render_all(
     log.debug("Step 4b - Rendering the PDFs")
 
     # 2. The hand-written pages, as print HTML.
-    scenario_list = book._scenario_list(site)
+    scenario_list = book.scenario_list_html(site)
     converted = chapters.convert_chapters(
         site,
         chapters.with_scenarios(entries),

@@ -98,7 +98,8 @@ def page_footer(options: PdfOptions, pdf_dir: Path) -> tuple[PageFooter, Path]:
     return wording, font
 
 
-def _scenario_list(site: Site) -> Markup:
+def scenario_list_html(site: Site) -> Markup:
+    """The table of every scenario by category, where a chapter has the scenario list marker."""
     rows = []
     for category in site.categories:
         rows.append(
