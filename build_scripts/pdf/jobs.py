@@ -19,7 +19,7 @@ from pathlib import Path
 from . import cache
 from .cache import PartCache
 from .options import PdfError
-from .weasy import WRITE_OPTIONS, write_pdf
+from .weasy import WRITE_OPTIONS, keep_inherited_styles, write_pdf
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -88,8 +88,10 @@ def report_progress(futures: Sequence[concurrent.futures.Future], progress: bool
 
 def _quiet_worker() -> None:
     """In each pool worker: leave Ctrl-C to the build (which stops the workers itself, without
-    a traceback from each), and end with the build if it is killed."""
+    a traceback from each), keep the build's parsed styles and fonts intact, and end with the
+    build if it is killed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    keep_inherited_styles()
     try:
         import ctypes
 

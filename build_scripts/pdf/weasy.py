@@ -76,6 +76,17 @@ def _fits_shipped_fonts(html: str) -> bool:
 
 _STYLES: dict[tuple, tuple] = {}
 atexit.register(_STYLES.clear)  # before interpreter teardown, which the font config dislikes
+_INHERITED: list[tuple] = []
+"""In a forked worker: the styles the build process had parsed, kept alive for good."""
+
+
+def keep_inherited_styles() -> None:
+    """Call in a worker process forked from the build. A font configuration deletes its font
+    files (a temporary folder) when it is collected; the one a worker inherits is the build
+    process's, which goes on using those files. Dropping it in the worker (parsing another
+    project's stylesheet) would leave the build process drawing with fonts that are gone,
+    every character a missing glyph. Workers end without collecting what is kept here."""
+    _INHERITED.extend(_STYLES.values())
 
 
 def _print_style(base_dir: Path, allowed_roots: tuple[Path, ...]) -> tuple[list, object | None]:
