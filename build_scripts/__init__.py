@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from .output import discard, show_tracebacks, staging_dir, swap_into_place
     from .outputs import OUTPUTS, build_outputs
     from .page_meta import describe
+    from .pdf import PdfError
     from .pipeline import CheckResult, build, check, load_site, problem_pages, summary
     from .project import FOLDER_OPTIONS, Project, ProjectNotFoundError, SiteConfig, find_root
-    from .render_pdf import PdfError
     from .settings import parse_settings
     from .templating import bytecode_cache, fill_deferred
 
@@ -59,7 +59,7 @@ _API = {
     "with_scenarios": "nav",
     "OUTPUTS": "outputs",
     "build_outputs": "outputs",
-    "PdfError": "render_pdf",
+    "PdfError": "pdf",
     "add_policy": "csp",
     "allow_inserted_script": "csp",
     "discard": "output",

@@ -148,6 +148,31 @@ class CategoryView:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A source, once, with the scenarios that cite it."""
+
+    source: SourceView
+    cited_by: tuple[ScenarioView, ...]
+
+
+def references(ordered: Sequence[ScenarioView]) -> tuple[Reference, ...]:
+    """Every scenario's sources, one entry per address, by publisher then title."""
+    found: dict[str, tuple[SourceView, list[ScenarioView]]] = {}
+    for scenario in ordered:
+        for source in scenario.sources:
+            entry = found.setdefault(source.url, (source, []))
+            if scenario not in entry[1]:
+                entry[1].append(scenario)
+    refs = [Reference(source, tuple(cited)) for source, cited in found.values()]
+    return tuple(
+        sorted(
+            refs,
+            key=lambda r: (r.source.publisher.casefold(), r.source.title.casefold(), r.source.url),
+        )
+    )
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the renderers need, in display order."""
 
@@ -157,6 +182,8 @@ class Site:
     """The "which scenario fits?" questions (content/chooser.yml), flattened for display."""
     guide: tuple[GuideEntry, ...] = ()
     """The guide's chapters in reading order."""
+    references: tuple[Reference, ...] = ()
+    """Every source once, with the scenarios that cite it, by publisher then title."""
 
     @property
     def regional_timing(self) -> tuple[tuple[RegionView, ScenarioView], ...]:
@@ -335,7 +362,7 @@ def expand(scenarios: Sequence[Scenario], source_files: dict[str, str]) -> Site:
         for cid, title in CATEGORY_TITLES.items()
         if any(v.category == cid for v in views)
     )
-    return Site(scenarios=views, categories=categories)
+    return Site(scenarios=views, categories=categories, references=references(views))
 
 
 def scenario_data(scenario: ScenarioView) -> dict:

@@ -24,11 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from . import pdf_cache
+from .notices import warn
 from .settings import Settings
 
 PAPER_SIZES = ("a4", "letter")
 _OFF = ("off", "0", "no", "false")
+_CACHE_OFF = ("", "off", "0", "none", "no")
+
+DEFAULT_MAX_MB = 1024
+"""The cache's default bound, in MiB (FOLLOWUP_CACHE_MAX_MB changes it): a thousand scenarios
+and their guide take about 200 MiB, so a few edited versions of a large site fit."""
+DEFAULT_MAX_BYTES = DEFAULT_MAX_MB * 1024 * 1024
 
 
 class OptionsError(ValueError):
@@ -47,7 +53,7 @@ class BuildOptions:
     serve: bool = False
     """Building for `mkdocs serve`: show problems as pages instead of stopping."""
     cache_root: Path | None = None
-    cache_max_bytes: int = pdf_cache.DEFAULT_MAX_MB * 1024 * 1024
+    cache_max_bytes: int = DEFAULT_MAX_BYTES
     progress: bool = False
     """Print progress lines while the PDFs render (on a terminal, not in CI)."""
     lint: Literal["warn", "strict"] | None = None
@@ -81,8 +87,8 @@ def build_options(
         edition=_edition(env.get("SOURCE_DATE_EPOCH", "")),
         pdf=pdf,
         serve=serve,
-        cache_root=pdf_cache.cache_root(),
-        cache_max_bytes=pdf_cache.max_bytes(),
+        cache_root=cache_root(env),
+        cache_max_bytes=max_bytes(env),
         progress=not env.get("CI") and sys.stderr.isatty(),
         lint=lint,  # type: ignore[arg-type]  # checked above
         debug=env.get("FOLLOWUP_DEBUG") == "1",
@@ -95,3 +101,44 @@ def _edition(epoch: str) -> dt.date:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.datetime.now(dt.UTC).date()
+
+
+def cache_root(environ: Mapping[str, str]) -> Path | None:
+    """The followup-kit cache folder (PDF parts in `pdf/`, compiled templates in `jinja/`, lint
+    findings in `lint/`) that `environ` asks for, or None when caching is off
+    (FOLLOWUP_CACHE_DIR=off) or there is no home folder to hold it.
+
+    FOLLOWUP_CACHE_DIR sets it; the default is the user's cache folder (XDG_CACHE_HOME, else
+    ~/.cache), so throwaway copies of a project share it too."""
+    setting = environ.get("FOLLOWUP_CACHE_DIR")
+    if setting is not None:
+        return None if setting.strip().lower() in _CACHE_OFF else Path(setting).expanduser()
+    base = environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = environ.get("HOME") or _passwd_home()
+        if not home:  # no HOME and no passwd entry (docker --user)
+            return None
+        base = str(Path(home) / ".cache")
+    return Path(base) / "followup-kit"
+
+
+def _passwd_home() -> str | None:
+    """The user's home folder from the password database, where HOME is not set."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_dir or None
+    except (KeyError, OSError):
+        return None
+
+
+def max_bytes(environ: Mapping[str, str]) -> int:
+    """The bound on the PDF cache's size that `environ` asks for (FOLLOWUP_CACHE_MAX_MB, in
+    MiB); a value that is not a number is warned about."""
+    setting = environ.get("FOLLOWUP_CACHE_MAX_MB", "").strip()
+    try:
+        megabytes = float(setting) if setting else DEFAULT_MAX_MB
+    except ValueError:
+        warn("FOLLOWUP_CACHE_MAX_MB=%r is not a number; using %d", setting, DEFAULT_MAX_MB)
+        megabytes = DEFAULT_MAX_MB
+    return max(0, int(megabytes * 1024 * 1024))

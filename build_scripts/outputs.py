@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import lint, render_pack, render_pdf, render_site
+from . import lint, pdf, render_pack, render_site
 from .errors import ScenarioError
 from .expand import Site
 from .links import MARKERS
@@ -41,7 +41,7 @@ def _pack(site: Site, project: Project, options: BuildOptions, built: Mapping) -
 
 def _pdfs(site: Site, project: Project, options: BuildOptions, built: Mapping) -> Files:
     config = project.config
-    pdf_options = render_pdf.PdfOptions(
+    pdf_options = pdf.PdfOptions(
         title=config.name,
         subtitle=config.description,
         author=config.author or config.name,
@@ -50,9 +50,11 @@ def _pdfs(site: Site, project: Project, options: BuildOptions, built: Mapping) -
         language=config.language,
         page_footer=project.settings.page_footer,
         contents_footer=project.settings.contents_footer,
+        cover_label=project.settings.cover_label,
+        footer_style=project.settings.footer_style,
     )
     try:
-        return render_pdf.render_all(
+        return pdf.render_all(
             site,
             list(site.guide),
             pdf_options,
@@ -61,8 +63,11 @@ def _pdfs(site: Site, project: Project, options: BuildOptions, built: Mapping) -
             extensions=list(config.markdown_extensions),
             extension_configs=dict(config.mdx_configs),
             chooser_path=list(site.chooser),
+            cache_root=options.cache_root,
+            cache_max_bytes=options.cache_max_bytes,
+            progress=options.progress,
         )
-    except render_pdf.PdfError as exc:
+    except pdf.PdfError as exc:
         if not options.serve:
             raise
         log.warning("PDF not built: %s", exc)  # serving: the pages still show

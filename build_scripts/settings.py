@@ -36,6 +36,36 @@ def _footer_wording(allowed: tuple[str, ...]):
     return check
 
 
+def _font_file_name(value: str) -> str:
+    """A validator: a plain font file name (no folder), ending in .ttf or .otf."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.(ttf|otf)", value):
+        raise ValueError(
+            f"expected the name of a font file in templates/pdf/fonts/ ending in .ttf or .otf, "
+            f"without a folder (such as FollowupSans-Regular.ttf), got {value!r}"
+        )
+    return value
+
+
+class FooterStyle(BaseModel):
+    """How the PDFs' page numbers look: `extra: followup: footer_style:` in mkdocs.yml.
+
+    They are stamped on every page once the guide is joined (build_scripts/pdf/stamp.py), not
+    laid out by print.css, so their look is set here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    font: Annotated[str, AfterValidator(_font_file_name)] = "FollowupSans-Regular.ttf"
+    """A font file's name in templates/pdf/fonts/ (a plain file name ending in .ttf or .otf,
+    with TrueType outlines). Characters it lacks are drawn with a system font that has them."""
+    size: Annotated[float, Field(ge=4, le=24)] = 8.0
+    """The page numbers' size, in points (4 to 24)."""
+    grey: Annotated[float, Field(ge=0, le=1)] = 0.4
+    """Their grey: 0 is black, 1 white."""
+    baseline_mm: Annotated[float, Field(gt=0, le=50)] = 9.0
+    """Their baseline, in millimetres above the bottom edge of the page (centred across it);
+    print.css leaves an 18 mm bottom margin, so the default sits inside it."""
+
+
 class Settings(BaseModel):
     """What a forker can set under `extra: followup:` in mkdocs.yml."""
 
@@ -58,6 +88,10 @@ class Settings(BaseModel):
     the number of pages (for example "Página {page} de {total}")."""
     contents_footer: Annotated[str, AfterValidator(_footer_wording(("page",)))] = "Page {page}"
     """The footer of the guide's cover and contents pages, numbered in roman numerals."""
+    cover_label: Annotated[str, Field(min_length=1, max_length=40)] = "Cover"
+    """The guide's cover page's label, which PDF viewers show in place of its page number."""
+    footer_style: FooterStyle = FooterStyle()
+    """The page numbers' font, size, grey and height (see FooterStyle)."""
 
 
 class LenientLoader(yaml.SafeLoader):
@@ -68,9 +102,30 @@ LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def line_of(text: str, key: str) -> int:
-    match = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+def line_of(text: str, *keys: str) -> int:
+    """The line of a nested key: `keys` are found in order, each after the one before (so
+    `footer_style`, `font` is not the theme's `font:`); the line of the last one found."""
+    position, line = 0, 1
+    for key in keys:
+        name = re.escape(key)
+        match = re.compile(rf"^[ \t]*{name}[ \t]*:|[{{,][ \t]*{name}[ \t]*:", re.M).search(
+            text, position
+        )
+        if match is None:
+            break
+        position, line = match.end(), text.count("\n", 0, match.start()) + 1
+    return line
+
+
+def _model_at(loc: tuple) -> type[BaseModel]:
+    """The settings model that holds the key at `loc` + one more (Settings, FooterStyle)."""
+    model: type[BaseModel] = Settings
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        kind = field.annotation if field is not None else None
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            model = kind
+    return model
 
 
 def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list[ScenarioError]]:
@@ -82,7 +137,7 @@ def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list
         return Settings(), [
             ScenarioError(
                 CONFIG_FILE,
-                line_of(config_text, "followup"),
+                line_of(config_text, "extra", "followup"),
                 1,
                 "extra.followup",
                 "expected a mapping of settings (paper: ..., hide: [...])",
@@ -100,13 +155,18 @@ def parse_settings(extra: object, config_text: str = "") -> tuple[Settings, list
         problems = []
         for error in exc.errors(include_url=False):
             loc = ("extra", "followup", *error["loc"])
-            key = next((str(p) for p in reversed(error["loc"]) if isinstance(p, str)), "followup")
+            keys = [str(p) for p in error["loc"] if isinstance(p, str)]
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
-                message = f"unknown setting; expected one of {', '.join(Settings.model_fields)}"
+                fields = _model_at(error["loc"][:-1]).model_fields
+                message = f"unknown setting; expected one of {', '.join(fields)}"
             problems.append(
                 ScenarioError(
-                    CONFIG_FILE, line_of(config_text, key), 1, format_key_path(loc), message
+                    CONFIG_FILE,
+                    line_of(config_text, "extra", "followup", *keys),
+                    1,
+                    format_key_path(loc),
+                    message,
                 )
             )
         return settings, problems

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from . import links
 from .expand import Segment
-from .pdf_cache import unusable
+from .notices import unusable
 
 _HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _MD_SPECIAL = set(string.punctuation) - set(_HTML_ENTITIES)
@@ -191,9 +191,9 @@ class _BytecodeCache(FileSystemBytecodeCache):
 
 
 def bytecode_cache(root: Path | None) -> FileSystemBytecodeCache | None:
-    """The theme's compiled templates, kept between builds in the cache folder `root`'s
-    `jinja/` (compiling them anew is a tenth of a rebuild under `mkdocs serve`); None when
-    caching is off or the folder cannot be made."""
+    """The theme's compiled templates, kept between builds in the cache folder `root`'s `jinja/`
+    (compiling them anew is a tenth of a rebuild under `mkdocs serve`); None when caching is
+    off (no `root`) or the folder cannot be made."""
     if root is None:
         return None
     folder = root / "jinja"

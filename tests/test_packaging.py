@@ -116,7 +116,7 @@ def test_dependencies_are_exactly_what_the_package_and_mkdocs_yml_use() -> None:
         _canonical(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0]) for d in project["dependencies"]
     }
     modules: set[str] = set()
-    for file in (ROOT / "build_scripts").glob("*.py"):
+    for file in (ROOT / "build_scripts").rglob("*.py"):
         for node in ast.walk(ast.parse(file.read_text(), str(file))):
             if isinstance(node, ast.Import):
                 modules |= {alias.name.split(".")[0] for alias in node.names}

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 import build_scripts
 from build_scripts.links import GUIDE_PDF
 from build_scripts.links import scenario_pdf as scenario_pdf_path
-from build_scripts.render_pdf import PdfError, write_pdf
+from build_scripts.pdf import PdfError, write_pdf
 from build_scripts.templating import blanks_text
 
 

@@ -1,5 +1,6 @@
 """Rendered PDFs are reused by the hash of their inputs: a no-op build renders nothing, an edit
-re-renders only what it touches, and a cached build is identical to a clean one."""
+re-renders only what it touches, and a cached build is identical to a clean one. The cache's
+folder and bound come from the mapping the caller passes (the environment, for a build)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,63 @@ def test_a_cached_build_is_identical_to_a_clean_one(
     build_site(project, tmp_path / "warm")
     build_site(project, tmp_path / "cached")
     assert digests(tmp_path / "cached") == digests(tmp_path / "clean")
+
+
+def test_the_cache_folder_is_read_from_the_mapping_given_not_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from build_scripts.pdf.cache import cache_root
+
+    monkeypatch.setenv("FOLLOWUP_CACHE_DIR", "off")
+    assert cache_root({"FOLLOWUP_CACHE_DIR": "/srv/cache"}) == Path("/srv/cache")
+    assert cache_root({"XDG_CACHE_HOME": "/xdg"}) == Path("/xdg/followup-kit")
+    assert cache_root({"HOME": "/home/ann"}) == Path("/home/ann/.cache/followup-kit")
+    for off in ("off", "OFF", "0", "none", "no", ""):
+        assert cache_root({"FOLLOWUP_CACHE_DIR": off, "HOME": "/home/ann"}) is None
+
+
+def test_the_cache_bound_is_read_from_the_mapping_given(
+    monkeypatch: pytest.MonkeyPatch, mkdocs_logs
+) -> None:
+    from build_scripts.pdf.cache import DEFAULT_MAX_BYTES, max_bytes
+
+    monkeypatch.setenv("FOLLOWUP_CACHE_MAX_MB", "1")
+    assert max_bytes({}) == DEFAULT_MAX_BYTES == 1024 * 1024 * 1024
+    assert max_bytes({"FOLLOWUP_CACHE_MAX_MB": "2.5"}) == int(2.5 * 1024 * 1024)
+    assert max_bytes({"FOLLOWUP_CACHE_MAX_MB": "-3"}) == 0
+    assert mkdocs_logs.at_least(logging.WARNING - 1) == []
+    assert max_bytes({"FOLLOWUP_CACHE_MAX_MB": "lots"}) == DEFAULT_MAX_BYTES
+    assert mkdocs_logs.at_least(logging.WARNING - 1) == [
+        "WARNING: FOLLOWUP_CACHE_MAX_MB='lots' is not a number; using 1024"
+    ]
+
+
+def test_a_cache_without_a_folder_keeps_parts_in_a_scratch_folder_and_finds_none(
+    tmp_path: Path,
+) -> None:
+    from build_scripts.pdf.cache import PartCache
+
+    cache = PartCache("base", None)
+    assert cache.folder is None
+    key = cache.key("inputs")
+    path = cache.put(key, b"%PDF-1.7 part")
+    assert path.read_bytes() == b"%PDF-1.7 part"
+    assert cache.get(key) is None  # nothing is reused without a cache
+
+
+def test_eviction_keeps_the_cache_under_the_bound_it_was_given(tmp_path: Path) -> None:
+    import os
+
+    from build_scripts.pdf.cache import PartCache
+
+    old = PartCache("base", tmp_path)
+    paths = [old.put(old.key(str(n)), bytes(1000)) for n in range(5)]
+    for age, path in enumerate(paths):
+        os.utime(path, (1000 + age, 1000 + age))
+    cache = PartCache("base", tmp_path, max_bytes=2500)
+    kept = cache.get(cache.key("0"))  # used by this build: kept, though the oldest
+    cache.evict()
+    left = sorted(p for p in (tmp_path / "pdf").glob("*.pdf"))
+    assert kept in left
+    assert paths[4] in left
+    assert len(left) == 2

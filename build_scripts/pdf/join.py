@@ -1,95 +1,51 @@
-"""Step 4c: join separately rendered PDF parts into one guide, and number pages.
+"""Join separately rendered PDF parts into one guide, part by part, straight to a file.
 
 The guide is not laid out as one huge document: its cover and contents, each chapter and each
 scenario are rendered on their own (in parallel, cached) and `Joiner` writes them into one file
 part by part, keeping only the guide's bookkeeping in memory. The joined guide keeps what a
 single document would have had:
 
-- page numbers: no part prints its own; they are stamped as pagination artifacts once the
-  page count of every part is known, in the wording and font the caller gives (`PageFooter`:
-  "Page 12 of 340", "Página 12 de 340"; the cover and contents count in roman numerals, as in
-  a book, so the contents can be made last without moving any page);
+- page numbers: no part prints its own; a footer (a form XObject per page, drawn by stamp.py)
+  is filled in once the page count of every part is known, in the wording the book gives
+  (`FooterWording`); the cover and contents count in roman numerals, so the contents can be
+  made last without moving any page;
 - links between parts: a part writes them as `followup-pdf:<anchor>` and they become named
   destinations; every part's named destinations are merged, and two parts that define the
   same one are an error (`JoinError`), as a link could only reach one of them;
-- the outline (bookmarks), built from the book's structure; the parts' own are not copied
-  (only what a part's pages, tags, links and form fields use is);
+- the outline (bookmarks), given by the book; the parts' own are not copied (only what a
+  part's pages, tags, links and form fields use is);
 - the tags (one structure tree: a Document element with every part as a Part element),
   fillable form fields (form resources that two parts name alike but that differ are
   renamed), and the document's metadata, which come from the first chapter;
 - one copy of each font: parts embed the shipped fonts whole, so their bytes are identical.
 
-A scenario's own PDF is its part, with its own page numbers stamped (`standalone`).
+Parts are read by qpdf (through pikepdf), which also serialises each of their objects; the
+file itself is written by writer.py, the only module that writes PDF syntax.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import os
 import re
-import subprocess
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Literal, Protocol
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from ..settings import FooterStyle
+from . import stamp, writer
+
 CROSS_LINK_SCHEME = "followup-pdf:"
 """Links to an anchor in another part are written as `followup-pdf:<anchor>`."""
-
-FOOTER_FONT_FILE = "FollowupSans-Regular.ttf"
-"""The face page numbers are written in, in the project's templates/pdf/fonts/ folder."""
-FOOTER_SIZE = 8.0
-FOOTER_GREY = 0.4
-FOOTER_BASELINE_MM = 9.0
-"""Where page numbers go: centred, this far above the bottom edge (inside the 20 mm margin)."""
-
-SAVE_OPTIONS = {
-    "object_stream_mode": pikepdf.ObjectStreamMode.generate,
-    "compress_streams": True,
-    "deterministic_id": True,
-}
 
 
 class JoinError(Exception):
     """Parts that cannot be joined into one document as they are (two define one anchor ...)."""
-
-
-@dataclass(frozen=True)
-class PageFooter:
-    """What the foot of each page says, and in which font.
-
-    `text` numbers the body pages and `front_text` the contents (in roman numerals); both are
-    format strings with the fields `{page}` and `{total}`, so a translation can pass
-    "Página {page} de {total}". Characters the font lacks are drawn with a system font that has
-    them (found through fontconfig), or as the font's missing-glyph box when none does."""
-
-    font: Path
-    """A TrueType font file: the project's own (templates/pdf/fonts/), passed in by the caller."""
-    text: str = "Page {page} of {total}"
-    front_text: str = "Page {page}"
-
-    def __post_init__(self) -> None:
-        for wording in (self.text, self.front_text):
-            try:
-                wording.format(page=1, total=1)
-            except (KeyError, IndexError, ValueError) as exc:
-                raise ValueError(
-                    f"page footer {wording!r}: {exc!s} is not a field it can use; write "
-                    "{page} for the page number and {total} for the page count, as in "
-                    "'Page {page} of {total}'"
-                ) from None
-
-    def body_label(self, page: int, total: int) -> str:
-        return self.text.format(page=page, total=total)
-
-    def front_label(self, page: int) -> str:
-        return self.front_text.format(page=roman(page), total="")
 
 
 @dataclass(frozen=True)
@@ -103,9 +59,37 @@ class PartInfo:
 
 @dataclass(frozen=True)
 class OutlineEntry:
+    """An outline item (a bookmark): its title, the named destination it opens, its children."""
+
     title: str
     anchor: str
     children: tuple[OutlineEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageLabel:
+    """How the pages from one on are labelled (12.4.2): numbered in `style` ("D" decimal,
+    "r" lower-case roman, None: no number) from `start`, after `prefix`."""
+
+    style: Literal["D", "r"] | None = None
+    start: int = 1
+    prefix: str = ""
+
+
+class FooterWording(Protocol):
+    """What the joiner asks the book for: the footers' text and the pages' labels."""
+
+    def body_label(self, page: int, total: int) -> str:
+        """The footer of body page `page` (from 1) of `total`."""
+        ...
+
+    def front_label(self, page: int) -> str:
+        """The footer of front page `page` (from 1: the cover)."""
+        ...
+
+    def page_labels(self, front_pages: int) -> dict[int, PageLabel]:
+        """Page index -> the label range starting there, given the number of front pages."""
+        ...
 
 
 def _named_dests(pdf: pikepdf.Pdf) -> list[tuple[str, pikepdf.Object]]:
@@ -122,266 +106,6 @@ def _part_info(pdf: pikepdf.Pdf) -> PartInfo:
         if isinstance(dest, Array) and len(dest) and dest[0].objgen in index:
             anchors[name] = index[dest[0].objgen]
     return PartInfo(len(pdf.pages), anchors)
-
-
-def roman(number: int) -> str:
-    numerals = (
-        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
-    )  # fmt: skip
-    out = ""
-    for value, letters in numerals:
-        while number >= value:
-            out += letters
-            number -= value
-    return out
-
-
-class _Face:
-    """One TrueType font the footer draws with, as a CID-keyed font (any character it has)."""
-
-    def __init__(self, data: bytes, index: int = 0) -> None:
-        from fontTools.ttLib import TTFont
-
-        self.data = data
-        self.font = TTFont(io.BytesIO(data), fontNumber=index)
-        self.scale = 1000 / self.font["head"].unitsPerEm
-        self.cmap = self.font.getBestCmap() or {}
-        self.name = re.sub(r"[^A-Za-z0-9+-]", "", self.font["name"].getDebugName(6) or "") or (
-            "FooterFont"
-        )
-
-    def glyph(self, char: str) -> int | None:
-        name = self.cmap.get(ord(char))
-        return None if name is None else self.font.getGlyphID(name)
-
-    def advance(self, gid: int) -> int:
-        return round(self.font["hmtx"].metrics[self.font.getGlyphName(gid)][0] * self.scale)
-
-    def add_to(self, pdf: pikepdf.Pdf, used: dict[int, str]) -> pikepdf.Object:
-        """The font as a Type0 dictionary, with widths and text mapping for the `used` glyphs
-        (glyph id -> the character it stands for)."""
-        head, hhea = self.font["head"], self.font["hhea"]
-        os2 = self.font.get("OS/2")
-        file = pikepdf.Stream(pdf, zlib.compress(self.data, 6))
-        file.Filter = Name.FlateDecode
-        file.Length1 = len(self.data)
-        descriptor = Dictionary(
-            Type=Name.FontDescriptor,
-            FontName=Name("/" + self.name),
-            Flags=32,
-            FontBBox=Array(
-                [round(v * self.scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
-            ),
-            ItalicAngle=0,
-            Ascent=round(hhea.ascent * self.scale),
-            Descent=round(hhea.descent * self.scale),
-            CapHeight=round((getattr(os2, "sCapHeight", 0) or hhea.ascent) * self.scale),
-            StemV=80,
-            FontFile2=file,
-        )
-        widths = Array()
-        for gid in sorted(used):
-            widths.extend([gid, Array([self.advance(gid)])])
-        cid_font = Dictionary(
-            Type=Name.Font,
-            Subtype=Name.CIDFontType2,
-            BaseFont=Name("/" + self.name),
-            CIDSystemInfo=Dictionary(
-                Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0
-            ),
-            FontDescriptor=pdf.make_indirect(descriptor),
-            DW=0,
-            W=widths,
-            CIDToGIDMap=Name.Identity,
-        )
-        to_unicode = pikepdf.Stream(pdf, _to_unicode_cmap(used))
-        return pdf.make_indirect(
-            Dictionary(
-                Type=Name.Font,
-                Subtype=Name.Type0,
-                BaseFont=Name("/" + self.name),
-                Encoding=Name("/Identity-H"),
-                DescendantFonts=Array([pdf.make_indirect(cid_font)]),
-                ToUnicode=pdf.make_indirect(to_unicode),
-            )
-        )
-
-
-def _to_unicode_cmap(used: dict[int, str]) -> bytes:
-    lines = []
-    items = sorted(used.items())
-    for start in range(0, len(items), 100):  # at most 100 entries per block
-        chunk = items[start : start + 100]
-        lines.append(b"%d beginbfchar" % len(chunk))
-        lines += [
-            b"<%04X> <%s>" % (gid, text.encode("utf-16-be").hex().upper().encode())
-            for gid, text in chunk
-        ]
-        lines.append(b"endbfchar")
-    return (
-        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-        b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-        + b"\n".join(lines)
-        + b"\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
-    )
-
-
-@functools.cache
-def _system_font_for(char: str) -> tuple[str, int] | None:
-    """(file, index in it) of a TrueType font of the system's that draws `char`, as fontconfig
-    chooses it; None when there is none."""
-    try:
-        found = subprocess.run(
-            [
-                "fc-match",
-                "--format=%{file}\n%{index}",
-                f"sans-serif:charset={ord(char):x}:fontformat=TrueType",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    lines = found.stdout.splitlines()
-    if found.returncode != 0 or not lines or not Path(lines[0]).is_file():
-        return None
-    from fontTools.ttLib import TTFont, TTLibError
-
-    index = int(lines[1]) if len(lines) > 1 and lines[1].isdigit() else 0
-    try:
-        font = TTFont(lines[0], fontNumber=index, lazy=True)
-        draws = "glyf" in font and ord(char) in (font.getBestCmap() or {})
-    except (TTLibError, OSError, ValueError, KeyError):
-        return None
-    return (lines[0], index) if draws else None
-
-
-def _cut_down(path: str, index: int, characters: str) -> bytes:
-    """The font at `path` with only the glyphs of `characters`, at their original ids."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    options = subset.Options()
-    options.retain_gids = True  # the footer's text was laid out with the whole font's ids
-    options.layout_features = []
-    options.notdef_outline = True
-    options.name_IDs = [1, 2, 6]
-    options.drop_tables += ["FFTM"]
-    font = TTFont(path, fontNumber=index)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted({ord(c) for c in characters}))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-class _FooterFonts:
-    """The faces footer text is drawn with: the project's font, then, for characters it lacks,
-    the system's fonts that have them (each cut down to what the footers use)."""
-
-    def __init__(self, font: Path) -> None:
-        self.faces = [_Face(font.read_bytes())]
-        self.sources: list[tuple[str, int] | None] = [None]
-        self.used: list[dict[int, str]] = [{}]
-
-    def _face_for(self, char: str) -> int:
-        if self.faces[0].glyph(char) is not None:
-            return 0
-        source = _system_font_for(char)
-        if source is None:
-            return 0  # drawn as the missing-glyph box; its text is still the character
-        if source not in self.sources:
-            self.sources.append(source)
-            self.faces.append(_Face(Path(source[0]).read_bytes(), source[1]))
-            self.used.append({})
-        return self.sources.index(source)
-
-    def runs(self, text: str) -> list[tuple[int, list[int], str]]:
-        """`text` as (face, glyph ids, characters) runs; records the glyphs as used. A
-        character no font has is a run of its own, drawn as glyph 0 (the missing-glyph box)."""
-        runs: list[tuple[int, list[int], str]] = []
-        for char in text:
-            face = self._face_for(char)
-            gid = self.faces[face].glyph(char) or 0
-            self.used[face].setdefault(gid, char)  # (glyph 0 too: its width)
-            if gid and runs and runs[-1][0] == face and runs[-1][1][-1]:
-                runs[-1][1].append(gid)
-                runs[-1] = (face, runs[-1][1], runs[-1][2] + char)
-            else:
-                runs.append((face, [gid], char))
-        return runs
-
-    def content(self, text: str, page_width: float, prefix: bytes) -> bytes:
-        """Content that writes `text` centred at the foot of a page `page_width` wide, with
-        face i named `prefix`+i in the resources."""
-        runs = self.runs(text)
-        width = sum(self.faces[f].advance(g) for f, gids, _ in runs for g in gids)
-        x = page_width / 2 - width * FOOTER_SIZE / 1000 / 2
-        y = FOOTER_BASELINE_MM * 72 / 25.4
-        shows = []
-        for face, gids, chars in runs:
-            show = b"/%s%d %g Tf <%s> Tj " % (prefix, face, FOOTER_SIZE, _gids(gids).hex().encode())
-            if not gids[-1]:
-                # The box stands for a character: text extraction and screen readers get it.
-                show = b"/Span <</ActualText %s>> BDC %sEMC " % (String(chars).unparse(), show)
-            shows.append(show)
-        return b"%g g BT %.2f %.2f Td %sET\n" % (FOOTER_GREY, x, y, b"".join(shows))
-
-    def add_to(self, pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
-        """The fonts, in face order, once every text has been laid out. The project's font
-        goes in whole (its bytes are those the parts embed, so the guide keeps one copy);
-        the system's fonts are cut down to the characters used."""
-        for number, source in enumerate(self.sources):
-            if source is not None:
-                characters = "".join(self.used[number].values())
-                self.faces[number].data = _cut_down(*source, characters)
-        return [face.add_to(pdf, used) for face, used in zip(self.faces, self.used, strict=True)]
-
-
-def _gids(gids: list[int]) -> bytes:
-    return b"".join(g.to_bytes(2, "big") for g in gids)
-
-
-def stamp_page_numbers(pdf: pikepdf.Pdf, labels: Sequence[str | None], font: Path) -> None:
-    """Write `labels[i]` centred at the foot of page i (None: nothing), as an artifact."""
-    fonts = _FooterFonts(font)
-    stamps = []
-    for page, label in zip(pdf.pages, labels, strict=True):
-        if label:
-            box = [float(v) for v in page.mediabox]
-            stamps.append((page, fonts.content(label, box[2] - box[0], b"FUpage")))
-    font_objects = fonts.add_to(pdf)
-    # WeasyPrint's content leaves a flipped coordinate system in place: wrap it.
-    opening = pikepdf.Stream(pdf, b"q\n")
-    for page, content in stamps:
-        # Pages of a part share one resource dictionary, which is also the form's: give
-        # each stamped page its own copy, so the footer font stays out of the others.
-        resources = Dictionary({k: v for k, v in page.obj.get("/Resources", {}).items()})
-        page_fonts = Dictionary({k: v for k, v in resources.get("/Font", {}).items()})
-        for number, font_object in enumerate(font_objects):
-            page_fonts[f"/FUpage{number}"] = font_object
-        resources.Font = page_fonts
-        page.obj.Resources = resources
-        stamp = b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n" + content + b"EMC\n"
-        page.contents_add(opening, prepend=True)
-        page.contents_add(pikepdf.Stream(pdf, stamp), prepend=False)
-
-
-def standalone(part: bytes, footer: PageFooter) -> bytes:
-    """A part as a document of its own: "Page 1 of 3"."""
-    with pikepdf.open(io.BytesIO(part)) as pdf:
-        total = len(pdf.pages)
-        labels = [footer.body_label(n, total) for n in range(1, total + 1)]
-        stamp_page_numbers(pdf, labels, footer.font)
-        out = io.BytesIO()
-        pdf.save(out, **SAVE_OPTIONS)
-        return out.getvalue()
 
 
 def _flat_pairs(tree: pikepdf.Object, key: str) -> list[pikepdf.Object]:
@@ -425,94 +149,6 @@ def _retarget_cross_links(page: pikepdf.Page) -> None:
                 annot.Contents = String(anchor)
 
 
-# In qpdf's unparsed syntax: dictionary brackets, strings (skipped whole, so that nothing in
-# them is taken for a reference) and indirect references, which get the output's numbers.
-_TOKENS = re.compile(
-    rb"<<|>>|\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|(?<![\w./+-])(\d+ \d+) R(?![\w.])", re.S
-)
-
-
-def _text(value: str) -> bytes:
-    return String(value).unparse()
-
-
-class _Output:
-    """A PDF file written object by object: streams at once, other objects packed into
-    compressed object streams; a cross-reference stream at the end."""
-
-    OBJECTS_PER_STREAM = 400
-
-    def __init__(self, file: BinaryIO) -> None:
-        self.file = file
-        self.file.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        self.count = 0
-        self.where: dict[int, tuple[int, int, int]] = {}
-        self.pending: list[tuple[int, bytes]] = []
-
-    def reserve(self) -> int:
-        self.count += 1
-        return self.count
-
-    def put(self, number: int, body: bytes) -> None:
-        self.pending.append((number, body))
-        if len(self.pending) >= self.OBJECTS_PER_STREAM:
-            self._pack()
-
-    def put_stream(self, number: int, dictionary: bytes, data: bytes) -> None:
-        self.where[number] = (1, self.file.tell(), 0)
-        self.file.write(b"%d 0 obj\n%s\nstream\n" % (number, dictionary))
-        self.file.write(data)
-        self.file.write(b"\nendstream\nendobj\n")
-
-    def _pack(self) -> None:
-        if not self.pending:
-            return
-        number = self.reserve()
-        header, bodies, offset = [], [], 0
-        for index, (member, body) in enumerate(self.pending):
-            header.append(b"%d %d" % (member, offset))
-            bodies.append(body)
-            offset += len(body) + 1
-            self.where[member] = (2, number, index)
-        first = b" ".join(header) + b"\n"
-        data = zlib.compress(first + b"\n".join(bodies), 6)
-        self.put_stream(
-            number,
-            b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>"
-            % (len(self.pending), len(first), len(data)),
-            data,
-        )
-        self.pending = []
-
-    def close(self, root: int, info: int, identifier: bytes) -> None:
-        self._pack()
-        number = self.reserve()
-        self.where[number] = (1, self.file.tell(), 0)
-        # Offsets as wide as the file needs; rows stored as differences from the row above
-        # (PNG "Up" predictor), which compresses the table to a few bytes a row.
-        width = max(2, (self.file.tell().bit_length() + 7) // 8)
-        rows = [bytes(1 + width) + b"\xff\xff"]
-        for n in range(1, number + 1):
-            kind, a, b = self.where.get(n, (0, 0, 0))
-            rows.append(bytes([kind]) + a.to_bytes(width, "big") + b.to_bytes(2, "big"))
-        encoded, previous = [], bytes(len(rows[0]))
-        for row in rows:
-            encoded.append(
-                b"\x02" + bytes((x - y) & 0xFF for x, y in zip(row, previous, strict=True))
-            )
-            previous = row
-        data = zlib.compress(b"".join(encoded), 6)
-        ident = b"<" + identifier.hex().encode() + b">"
-        self.put_stream(
-            number,
-            b"<< /Type /XRef /Size %d /W [ 1 %d 2 ] /Root %d 0 R /Info %d 0 R /ID [ %s %s ] "
-            b"/Filter /FlateDecode /DecodeParms << /Columns %d /Predictor 12 >> /Length %d >>"
-            % (number + 1, width, root, info, ident, ident, 3 + width, len(data)),
-            data,
-        )
-        self.file.write(b"startxref\n%d\n%%%%EOF\n" % self.where[number][1])
-
-
 def _is_font_file(obj: pikepdf.Object) -> bool:
     return isinstance(obj, pikepdf.Stream) and (
         "/Length1" in obj or "/Length2" in obj or obj.get("/Subtype") == Name.OpenType
@@ -544,9 +180,7 @@ def _reachable(
             seen.add(obj.objgen)
             found.append(obj)
         data = obj.stream_dict.unparse() if isinstance(obj, pikepdf.Stream) else obj.unparse(True)
-        references = [m.group(1) for m in _TOKENS.finditer(data) if m.group(1)]
-        for reference in reversed(references):
-            number, generation = map(int, reference.split())
+        for number, generation in reversed(writer.references(data)):
             if (number, generation) not in seen:
                 stack.append(pdf.get_object(number, generation))
     return found
@@ -601,13 +235,17 @@ class Joiner:
     fields, page labels). Body parts come first, as they are rendered; the front (cover and
     contents), rendered last, is put in front of them in the page order."""
 
-    def __init__(self, path: Path, footer: PageFooter) -> None:
+    def __init__(self, path: Path, wording: FooterWording, font: Path, style: FooterStyle) -> None:
+        """Start writing the guide at (a temporary name beside) `path`. Footers say what
+        `wording` gives, in the `font` file, as `style` says."""
         self.path = path
-        self.footer = footer
+        self.wording = wording
+        self.font = font
+        self.style = style
         self.partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         file = open(self.partial, "wb")  # noqa: SIM115 (closed in finish/abort)
         try:
-            self.out = _Output(file)
+            self.out = writer._Output(file)
             self.pages_root = self.out.reserve()
             self.document = self.out.reserve()
         except BaseException:  # a full disk from the first byte: leave nothing behind
@@ -650,19 +288,7 @@ class Joiner:
     @staticmethod
     def _table(numbers: dict[tuple[int, int], int]) -> dict[bytes, bytes]:
         """ "12 0" (a reference in the part) -> "345 0 R" (the same in the output)."""
-        return {b"%d %d" % objgen: b"%d 0 R" % number for objgen, number in numbers.items()}
-
-    @staticmethod
-    def _renumber(data: bytes, table: dict[bytes, bytes]) -> bytes:
-        def replace(match: re.Match) -> bytes:
-            reference = match.group(1)
-            if reference is None:
-                return match.group(0)
-            # A reference to something the joined document replaces (the part's catalog,
-            # its outline ...) would dangle: it becomes null.
-            return table.get(reference, b"null")
-
-        return _TOKENS.sub(replace, data)
+        return {b"%d %d" % objgen: writer.ref(number) for objgen, number in numbers.items()}
 
     def _write(
         self, numbers: dict, table: dict[bytes, bytes], objects: Sequence[pikepdf.Object]
@@ -683,7 +309,7 @@ class Joiner:
                 serial.append(obj.unparse(resolved=True))
         # One pass over the whole part: unparsed PDF syntax never holds a NUL byte (qpdf
         # escapes it inside strings), so NUL separates the objects.
-        bodies = self._renumber(b"\0".join(serial), table).split(b"\0")
+        bodies = writer.renumber(b"\0".join(serial), table).split(b"\0")
         for (number, obj), body in zip(todo, bodies, strict=True):
             if isinstance(obj, pikepdf.Stream):
                 raw = obj.read_raw_bytes()
@@ -797,10 +423,8 @@ class Joiner:
         top.S = Name.Part
         top.P = placeholder(self.document)
         pages_root = placeholder(self.pages_root)
-        opening = part.make_stream(b"q\n")
-        closing = part.make_stream(
-            b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n/FUpage Do\nEMC\n"
-        )
+        opening = part.make_stream(stamp.OPENING)
+        closing = part.make_stream(stamp.footer_artifact(b"/FUpage Do\n"))
         pages = self.front_pages if front else self.body_pages
         # Pages are reached through `page_objects` from here on: asking the part for its page
         # list again would make qpdf repair the /Parent links this changes.
@@ -868,7 +492,7 @@ class Joiner:
         for kind, key, value in form_values:
             keys.append((kind, key))
             serial.append(unparse(value))
-        values = self._renumber(b"\0".join(serial), table).split(b"\0") if serial else []
+        values = writer.renumber(b"\0".join(serial), table).split(b"\0") if serial else []
         for (kind, key), value in zip(keys, values, strict=True):
             if kind == "parent":
                 self.parent_tree.append((key, value))
@@ -891,21 +515,15 @@ class Joiner:
         for source in parts:
             self._add(source, front=True, name="")
 
-    def _put_dict(self, entries: dict[bytes, bytes], number: int | None = None) -> int:
-        number = number or self.out.reserve()
-        body = b"<< " + b" ".join(k + b" " + v for k, v in entries.items()) + b" >>"
-        self.out.put(number, body)
-        return number
-
     def _write_footers(self) -> None:
         body_total = len(self.body_pages)
-        fonts = _FooterFonts(self.footer.font)
+        fonts = stamp._FooterFonts(self.font, self.style)
         contents = []
         for number, where, index, (width, height) in self.footers:
             label = (
-                self.footer.front_label(index + 1)
+                self.wording.front_label(index + 1)
                 if where == "front"
-                else self.footer.body_label(index + 1, body_total)
+                else self.wording.body_label(index + 1, body_total)
             )
             contents.append((number, width, height, fonts.content(label, width, b"F")))
         scratch = pikepdf.new()
@@ -913,15 +531,25 @@ class Joiner:
         objects = _reachable(scratch, font_objects, set())
         numbers = self._number(objects)
         self._write(numbers, self._table(numbers), objects)
-        resources = b" ".join(
-            b"/F%d %d 0 R" % (face, numbers[font.objgen]) for face, font in enumerate(font_objects)
+        resources = writer.dictionary(
+            {
+                b"/Font": writer.dictionary(
+                    {
+                        b"/F%d" % face: writer.ref(numbers[font.objgen])
+                        for face, font in enumerate(font_objects)
+                    }
+                )
+            }
         )
         for number, width, height, data in contents:
-            self.out.put_stream(
+            self.out.put_stream_entries(
                 number,
-                b"<< /Type /XObject /Subtype /Form /BBox [ 0 0 %.2f %.2f ] "
-                b"/Resources << /Font << %s >> >> /Length %d >>"
-                % (width, height, resources, len(data)),
+                {
+                    b"/Type": b"/XObject",
+                    b"/Subtype": b"/Form",
+                    b"/BBox": writer.array([b"0", b"0", b"%.2f" % width, b"%.2f" % height]),
+                    b"/Resources": resources,
+                },
                 data,
             )
 
@@ -931,85 +559,91 @@ class Joiner:
         total = 0
         for index, (entry, number) in enumerate(zip(entries, numbers, strict=True)):
             fields = {
-                b"/Title": _text(entry.title),
-                b"/Parent": b"%d 0 R" % parent,
-                b"/Dest": _text(entry.anchor),
+                b"/Title": writer.text(entry.title),
+                b"/Parent": writer.ref(parent),
+                b"/Dest": writer.text(entry.anchor),
             }
             if index:
-                fields[b"/Prev"] = b"%d 0 R" % numbers[index - 1]
+                fields[b"/Prev"] = writer.ref(numbers[index - 1])
             if index + 1 < len(numbers):
-                fields[b"/Next"] = b"%d 0 R" % numbers[index + 1]
+                fields[b"/Next"] = writer.ref(numbers[index + 1])
             if entry.children:
                 first, last, count = self._write_outline(entry.children, number)
                 fields |= {b"/First": first, b"/Last": last, b"/Count": b"%d" % -count}
                 total += count
-            self._put_dict(fields, number)
+            self.out.put_dict(fields, number)
         total += len(entries)
         if not numbers:
             return b"null", b"null", 0
-        return b"%d 0 R" % numbers[0], b"%d 0 R" % numbers[-1], total
+        return writer.ref(numbers[0]), writer.ref(numbers[-1]), total
 
     def _page_labels(self) -> bytes:
-        """The cover, the contents in roman numerals from ii, then 1, 2, 3 ..."""
-        front = len(self.front_pages)
-        labels = {0: b"<< /S /D /St 1 >>"}
-        if front:
-            labels[0] = b"<< /P (Cover) >>"
-            if front > 1:
-                labels[1] = b"<< /S /r /St 2 >>"
-            labels[front] = b"<< /S /D /St 1 >>"
-        return b" ".join(b"%d %s" % item for item in sorted(labels.items()))
+        """The /Nums array of the page labels (12.4.2), as the book words them."""
+        labels = self.wording.page_labels(len(self.front_pages))
+        nums = []
+        for index, label in sorted(labels.items()):
+            entries = {}
+            if label.style is not None:
+                entries[b"/S"] = b"/" + label.style.encode()
+                entries[b"/St"] = b"%d" % label.start
+            if label.prefix:
+                entries[b"/P"] = writer.text(label.prefix)
+            nums += [b"%d" % index, writer.dictionary(entries)]
+        return writer.array(nums)
 
     def finish(self, outline: Sequence[OutlineEntry]) -> Path:
         """Write the document's own objects and the cross-reference table; returns the path."""
         out = self.out
+        ref, array = writer.ref, writer.array
         self._write_footers()
         pages = self.front_pages + self.body_pages
-        kids = b" ".join(b"%d 0 R" % n for n in pages)
-        self._put_dict(
-            {b"/Type": b"/Pages", b"/Kids": b"[ " + kids + b" ]", b"/Count": b"%d" % len(pages)},
+        out.put_dict(
+            {
+                b"/Type": b"/Pages",
+                b"/Kids": array(ref(n) for n in pages),
+                b"/Count": b"%d" % len(pages),
+            },
             self.pages_root,
         )
         tree_root = out.reserve()
-        parts = b" ".join(b"%d 0 R" % n for n in self.struct_front + self.struct_body)
-        self._put_dict(
+        out.put_dict(
             {
                 b"/Type": b"/StructElem",
                 b"/S": b"/Document",
-                b"/P": b"%d 0 R" % tree_root,
-                b"/K": b"[ " + parts + b" ]",
+                b"/P": ref(tree_root),
+                b"/K": array(ref(n) for n in self.struct_front + self.struct_body),
             },
             self.document,
         )
-        nums = b" ".join(b"%d %s" % (k, v) for k, v in sorted(self.parent_tree))
-        parent_tree = self._put_dict({b"/Nums": b"[ " + nums + b" ]"})
-        self._put_dict(
+        nums = array(b"%d %s" % (k, v) for k, v in sorted(self.parent_tree))
+        parent_tree = out.put_dict({b"/Nums": nums})
+        out.put_dict(
             {
                 b"/Type": b"/StructTreeRoot",
-                b"/K": b"%d 0 R" % self.document,
-                b"/ParentTree": b"%d 0 R" % parent_tree,
+                b"/K": ref(self.document),
+                b"/ParentTree": ref(parent_tree),
                 b"/ParentTreeNextKey": b"%d" % self.next_key,
             },
             tree_root,
         )
         # Named destinations: a two-level name tree, so viewers need not read one huge array.
         # Name trees are sorted by the bytes of their keys.
-        names = [(String(key).unparse(), value) for key, (value, _) in sorted(self.dests.items())]
+        names = [(writer.text(key), value) for key, (value, _) in sorted(self.dests.items())]
         leaves = []
         for start in range(0, len(names), 256):
             chunk = names[start : start + 256]
             leaves.append(
-                self._put_dict(
+                out.put_dict(
                     {
-                        b"/Names": b"[ " + b" ".join(k + b" " + v for k, v in chunk) + b" ]",
-                        b"/Limits": b"[ " + chunk[0][0] + b" " + chunk[-1][0] + b" ]",
+                        b"/Names": array(k + b" " + v for k, v in chunk),
+                        b"/Limits": array([chunk[0][0], chunk[-1][0]]),
                     }
                 )
             )
-        dests = self._put_dict({b"/Kids": b"[ " + b" ".join(b"%d 0 R" % n for n in leaves) + b" ]"})
+        dests = out.put_dict({b"/Kids": array(ref(n) for n in leaves)})
         outlines = out.reserve()
         first, last, count = self._write_outline(outline, outlines)
-        self._put_dict(
+        out.put_dict(
             {b"/Type": b"/Outlines", b"/First": first, b"/Last": last, b"/Count": b"%d" % count},
             outlines,
         )
@@ -1021,33 +655,33 @@ class Joiner:
         )
         catalog = {
             b"/Type": b"/Catalog",
-            b"/Pages": b"%d 0 R" % self.pages_root,
-            b"/StructTreeRoot": b"%d 0 R" % tree_root,
-            b"/MarkInfo": b"<< /Marked true >>",
+            b"/Pages": ref(self.pages_root),
+            b"/StructTreeRoot": ref(tree_root),
+            b"/MarkInfo": writer.dictionary({b"/Marked": b"true"}),
             b"/Lang": lang,
-            b"/ViewerPreferences": b"<< /DisplayDocTitle true >>",
-            b"/Names": b"<< /Dests %d 0 R >>" % dests,
-            b"/Outlines": b"%d 0 R" % outlines,
+            b"/ViewerPreferences": writer.dictionary({b"/DisplayDocTitle": b"true"}),
+            b"/Names": writer.dictionary({b"/Dests": ref(dests)}),
+            b"/Outlines": ref(outlines),
             b"/PageMode": b"/UseOutlines",
-            b"/PageLabels": b"<< /Nums [ " + self._page_labels() + b" ] >>",
+            b"/PageLabels": writer.dictionary({b"/Nums": self._page_labels()}),
         }
         if metadata is not None:
             number = out.reserve()
             out.put_stream(number, metadata_dict, metadata)
-            catalog[b"/Metadata"] = b"%d 0 R" % number
+            catalog[b"/Metadata"] = ref(number)
         if self.fields:
-            resources = b" ".join(
-                kind.encode()
-                + b" << "
-                + b" ".join(k + b" " + v for k, (v, _) in sorted(known.items()))
-                + b" >>"
+            resources = {
+                kind.encode(): writer.dictionary({k: v for k, (v, _) in sorted(known.items())})
                 for kind, known in self.form_resources.items()
+            }
+            catalog[b"/AcroForm"] = writer.dictionary(
+                {
+                    b"/Fields": array(self.fields),
+                    b"/NeedAppearances": b"true",
+                    b"/DR": writer.dictionary(resources),
+                }
             )
-            catalog[b"/AcroForm"] = (
-                b"<< /Fields [ " + b" ".join(self.fields) + b" ] /NeedAppearances true /DR << "
-                + resources + b" >> >>"
-            )  # fmt: skip
-        root = self._put_dict(catalog)
+        root = out.put_dict(catalog)
         info = out.reserve()
         out.put(info, info_body)
         out.close(root, info, self.digest.digest()[:16])

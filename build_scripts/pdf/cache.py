@@ -20,73 +20,17 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..notices import unusable, warn
+from ..options import DEFAULT_MAX_BYTES
+
 log = logging.getLogger("mkdocs.plugins.followup")
 
-DEFAULT_MAX_MB = 1024
-"""The cache's default bound, in MiB (FOLLOWUP_CACHE_MAX_MB changes it): a thousand scenarios
-and their guide take about 200 MiB, so a few edited versions of a large site fit."""
 
 CHECKSUM = ".sha256"
-NOTICE = logging.WARNING - 1
-"""The level of the cache's warnings: shown as warnings, but under the level at which a strict
-MkDocs build counts them, because a cache problem costs time, never correctness."""
-_OFF = ("", "off", "0", "none", "no")
 
 
 class CacheWriteError(OSError):
     """Even the scratch folder could not take a rendered file (the disk holding it is full)."""
-
-
-def cache_root() -> Path | None:
-    """The followup-kit cache folder (PDF parts in `pdf/`, compiled templates in `jinja/`), or
-    None when caching is off (FOLLOWUP_CACHE_DIR=off) or there is no home folder to hold it.
-
-    FOLLOWUP_CACHE_DIR sets it; the default is the user's cache folder, so throwaway copies of
-    a project share it too."""
-    setting = os.environ.get("FOLLOWUP_CACHE_DIR")
-    if setting is not None:
-        return None if setting.strip().lower() in _OFF else Path(setting).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry (docker --user)
-            return None
-    return Path(base) / "followup-kit"
-
-
-def warn(message: str, *args: object) -> None:
-    """Log a warning that does not fail a strict build (see NOTICE)."""
-    if log.isEnabledFor(NOTICE):
-        record = log.makeRecord(log.name, NOTICE, __file__, 0, message, args, None)
-        record.levelname = "WARNING"
-        log.handle(record)
-
-
-_WARNED: list[str] = []
-
-
-def unusable(exc: OSError) -> None:
-    """Say, once per process, that the cache cannot be used and why (as a warning that does
-    not fail a strict build: the outputs are still built, only slower)."""
-    if not _WARNED:
-        _WARNED.append(str(exc))
-        warn(
-            "The build cache cannot be used (%s); building without it. "
-            "Set FOLLOWUP_CACHE_DIR to a writable folder, or to off.",
-            _problem(exc),
-        )
-
-
-def max_bytes() -> int:
-    """The bound on the PDF cache's size (FOLLOWUP_CACHE_MAX_MB, in MiB)."""
-    setting = os.environ.get("FOLLOWUP_CACHE_MAX_MB", "").strip()
-    try:
-        megabytes = float(setting) if setting else DEFAULT_MAX_MB
-    except ValueError:
-        warn("FOLLOWUP_CACHE_MAX_MB=%r is not a number; using %d", setting, DEFAULT_MAX_MB)
-        megabytes = DEFAULT_MAX_MB
-    return max(0, int(megabytes * 1024 * 1024))
 
 
 def _digest(path: Path) -> tuple[str, int]:
@@ -144,24 +88,20 @@ def _clean_scratch() -> None:
 atexit.register(_clean_scratch)
 
 
-def _problem(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
-    return f"{reason}: {exc.filename}" if exc.filename else reason
-
-
 class PartCache:
     """Rendered parts by the hash of their inputs, as files (so that a build never holds every
     PDF in memory). With caching off or broken, the files go to a scratch folder that the next
     build, or the end of the process, removes.
 
-    `base` is mixed into every key (a hash of what every part depends on)."""
+    `base` is mixed into every key (a hash of what every part depends on). The entries are
+    kept in `root`/pdf/ (None: no cache), which `evict` keeps under `max_bytes`."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.base = base
+        self.max_bytes = max_bytes
         self.folder: Path | None = None
         self.used: set[str] = set()
         _clean_scratch()
-        root = cache_root()
         if root is not None:
             try:
                 folder = root / "pdf"
@@ -283,10 +223,10 @@ class PartCache:
 
     def evict(self, limit: int | None = None) -> None:
         """Remove the least recently used entries until the cache fits `limit` bytes
-        (default: FOLLOWUP_CACHE_MAX_MB); the entries this build used are kept."""
+        (default: the cache's `max_bytes`); the entries this build used are kept."""
         if self.folder is None:
             return
-        limit = max_bytes() if limit is None else limit
+        limit = self.max_bytes if limit is None else limit
         try:
             entries = []
             total = 0

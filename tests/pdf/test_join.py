@@ -12,21 +12,20 @@ from pathlib import Path
 import pikepdf
 import pytest
 from helpers import ROOT, outline_titles, pdftotext, squash
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pikepdf import String
 from pypdf import PdfReader
 
-from build_scripts.pdf_join import (
-    CROSS_LINK_SCHEME,
-    FOOTER_FONT_FILE,
-    Joiner,
-    JoinError,
-    OutlineEntry,
-    PageFooter,
-    standalone,
-)
-from build_scripts.render_pdf import write_pdf
+from build_scripts.pdf.book import PageFooter
+from build_scripts.pdf.join import CROSS_LINK_SCHEME, Joiner, JoinError, OutlineEntry
+from build_scripts.pdf.stamp import standalone
+from build_scripts.pdf.weasy import write_pdf
+from build_scripts.settings import FooterStyle
 
 PDF_DIR = ROOT / "templates" / "pdf"
-FONT = PDF_DIR / "fonts" / FOOTER_FONT_FILE
+STYLE = FooterStyle()
+FONT = PDF_DIR / "fonts" / STYLE.font
 
 
 def render(body: str, title: str = "Part") -> bytes:
@@ -79,8 +78,10 @@ def join(
     front: list[bytes] | None = None,
     footer: PageFooter | None = None,
     outline: list[OutlineEntry] = OUTLINE,
+    font: Path = FONT,
+    style: FooterStyle = STYLE,
 ) -> Path:
-    joiner = Joiner(path, footer or PageFooter(FONT))
+    joiner = Joiner(path, footer or PageFooter(), font, style)
     try:
         for number, part in enumerate(body):
             joiner.append(part, f"part {number + 1}")
@@ -215,7 +216,7 @@ def test_strings_with_pdf_syntax_in_them_survive_a_join_byte_exact(tmp_path: Pat
 
 
 def test_a_footer_wording_with_accents_is_printed(tmp_path: Path, parts) -> None:
-    footer = PageFooter(FONT, "Página {page} de {total}", "Índice {page}")
+    footer = PageFooter("Página {page} de {total}", "Índice {page}")
     path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], [parts["front"]], footer)
     assert "Índice ii" in pdftotext(path, 2)
     assert "Página 2 de 3" in pdftotext(path, 4)
@@ -228,12 +229,12 @@ def test_footer_characters_outside_the_shipped_font_are_drawn_or_boxed_not_a_cra
 ) -> None:
     # Greek is not in the shipped (Latin) font: a system font draws it. No font draws the
     # private-use character: it becomes the missing-glyph box, and the rest is still there.
-    footer = PageFooter(FONT, "Σελίδα {page} από {total} \ue000")
+    footer = PageFooter("Σελίδα {page} από {total} \ue000")
     path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], [parts["front"]], footer)
     text = squash(pdftotext(path, 3))
     assert "Σελίδα 1 από 3 \ue000" in text  # the box still reads as its character
     own = tmp_path / "own.pdf"
-    own.write_bytes(standalone(parts["b"], footer))
+    own.write_bytes(standalone(parts["b"], footer.body_label, FONT, STYLE))
     assert "Σελίδα 2 από 2" in squash(pdftotext(own, 2))
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
     rows = fonts.stdout.splitlines()[2:]
@@ -244,7 +245,7 @@ def test_the_footer_is_drawn_in_the_font_file_the_caller_passes(tmp_path: Path, 
     fonts = tmp_path / "project" / "templates" / "pdf" / "fonts"
     fonts.mkdir(parents=True)
     font = shutil.copy(PDF_DIR / "fonts" / "FollowupSansMono-Regular.ttf", fonts / "Footer.ttf")
-    path = join(tmp_path / "guide.pdf", [parts["a"]], [parts["front"]], PageFooter(Path(font)))
+    path = join(tmp_path / "guide.pdf", [parts["a"]], [parts["front"]], font=Path(font))
     listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
     assert "FollowupSansMono-Regular" in listed.stdout
     assert "Page 1 of 1" in pdftotext(path, 3)
@@ -252,7 +253,7 @@ def test_the_footer_is_drawn_in_the_font_file_the_caller_passes(tmp_path: Path, 
 
 def test_a_footer_wording_with_an_unknown_field_is_refused_with_the_fields_to_use() -> None:
     with pytest.raises(ValueError, match=r"\{pages\}|'pages'") as caught:
-        PageFooter(FONT, "Page {pages}")
+        PageFooter("Page {pages}")
     assert "{page}" in str(caught.value)
     assert "{total}" in str(caught.value)
 
@@ -305,8 +306,63 @@ def test_a_form_font_name_two_parts_use_for_different_fonts_keeps_each_fields_fo
 
 
 def test_a_bad_footer_wording_stops_the_pdfs_with_a_message_not_a_traceback() -> None:
-    from build_scripts.render_pdf import PdfError, PdfOptions, page_footer
+    from build_scripts.pdf import PdfError, PdfOptions
+    from build_scripts.pdf.book import page_footer
 
     options = PdfOptions("T", "S", "A", date(2026, 1, 1), page_footer="Página {pagina}")
     with pytest.raises(PdfError, match=r"page footer.*'Página \{pagina\}'.*\{page\}"):
         page_footer(options, PDF_DIR)
+
+
+def test_the_cover_label_is_the_books_wording_not_an_english_literal(tmp_path: Path, parts) -> None:
+    footer = PageFooter("Página {page} de {total}", "Índice {page}", cover_label="Portada")
+    path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], [parts["front"]], footer)
+    assert PdfReader(path).page_labels == ["Portada", "ii", "1", "2", "3"]
+    assert PdfReader(join(tmp_path / "plain.pdf", [parts["a"]])).page_labels == [
+        "Cover",
+        "ii",
+        "1",
+    ]
+
+
+def test_a_footer_style_reaches_every_footer_of_the_joined_guide(tmp_path: Path, parts) -> None:
+    style = FooterStyle(size=10.5, grey=0.2, baseline_mm=12)
+    path = join(tmp_path / "guide.pdf", [parts["a"], parts["b"]], style=style)
+    with pikepdf.open(path) as pdf:
+        footers = [page.obj.Resources.XObject.FUpage.read_bytes() for page in list(pdf.pages)[1:]]
+    assert len(footers) == 4
+    for footer in footers:
+        assert footer.startswith(b"0.2 g BT ")
+        assert b" 34.02 Td /F0 10.5 Tf " in footer
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([b"(", b")", b"\\", b"\x00", b"1 0 R", b"3 0 R", b">>", b"endobj"]),
+            st.binary(max_size=8),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_any_string_in_a_part_survives_the_join_unchanged(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[bytes]
+) -> None:
+    value = b"".join(pieces)
+    with pikepdf.open(io.BytesIO(_PLAIN_PART)) as pdf:
+        page = pdf.pages[0].obj
+        page.FUProbe = pikepdf.Array([pikepdf.String(value), pdf.make_indirect(String(value))])
+        out = io.BytesIO()
+        pdf.save(out)
+    folder = tmp_path_factory.mktemp("strings")
+    path = join(folder / "guide.pdf", [out.getvalue()], front=[], outline=[])
+    with pikepdf.open(path) as pdf:
+        probe = pdf.pages[0].obj.FUProbe
+        assert bytes(probe[0]) == value
+        assert bytes(probe[1]) == value
+        assert probe[1].is_indirect
+
+
+_PLAIN_PART = render('<section class="chapter" id="ch-p"><h1>Plain</h1><p>x</p></section>', "P")
