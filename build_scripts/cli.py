@@ -59,11 +59,15 @@ def _cmd_check(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_export(project: Project, args: argparse.Namespace) -> int:
+    from .export import ExportError, choices, export
+
+    if args.what not in choices():
+        print(f"followup export: choose one of {', '.join(choices())}", file=sys.stderr)
+        return 2
     checked = _checked(project, None, args.paper)
     if checked is None:
         print(f"followup: nothing was exported; {args.out} was not changed.", file=sys.stderr)
         return 1
-    from .export import ExportError, export
 
     result, options = checked
     try:
@@ -298,7 +302,7 @@ def parser() -> argparse.ArgumentParser:
         "pdf: the guide and every scenario's PDF. pack: the templates as files, a ZIP and "
         "templates.json. The folder is replaced as a whole, only when everything was written.",
     )
-    e.add_argument("what", choices=["pages", "pdf", "pack"])
+    e.add_argument("what", metavar="pages|pdf|pack", help="what to export (or any other output)")
     e.add_argument("--out", required=True, help="the folder to write (replaced as a whole)")
     e.add_argument("--paper", choices=["a4", "letter"], help="paper size of the PDFs")
     e.set_defaults(run=_cmd_export)

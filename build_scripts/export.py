@@ -22,13 +22,15 @@ from .expand import Site
 from .links import ASSETS_FOLDER
 from .nav import with_scenarios, without_front_matter
 from .options import BuildOptions
-from .outputs import Files, build_outputs, hand_written_pages
+from .outputs import OUTPUTS, Files, build_outputs, hand_written_pages
 from .page_meta import first_paragraph, shorten
 from .project import Project
 from .templating import fill_deferred
 
-WHAT = {"pages": (), "pdf": ("pdf",), "pack": ("pack",)}
-"""Each export and the outputs it writes (all of them for `pages`)."""
+
+def choices() -> list[str]:
+    """What can be exported: `pages` (every output, as a project to build), or one output."""
+    return ["pages", *(output.name for output in OUTPUTS if output.name != "pages")]
 
 
 class ExportError(Exception):
@@ -37,7 +39,9 @@ class ExportError(Exception):
 
 def export(what: str, site: Site, project: Project, options: BuildOptions, out: Path) -> int:
     """Write the export `what` into the folder `out`; returns how many files it holds."""
-    files = build_outputs(site, project, options, only=WHAT[what])
+    if what not in choices():
+        raise ExportError(f"nothing called {what!r} to export; choose {', '.join(choices())}")
+    files = build_outputs(site, project, options, only=() if what == "pages" else (what,))
     out = out.absolute()
     if out == project.root.resolve() or project.root.resolve().is_relative_to(out.resolve()):
         raise ExportError(f"{out} holds the project itself: choose another folder")

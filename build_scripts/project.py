@@ -23,6 +23,9 @@ WORD_LIST = Path("content") / "wordlist.txt"
 PLUGIN_NAME = "followup"
 """The plugin's name in mkdocs.yml (`plugins: - followup`), as registered in pyproject.toml."""
 
+MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
+"""The Markdown extensions MkDocs always loads, before those mkdocs.yml lists."""
+
 FOLDER_OPTIONS = ("scenarios", "templates", "assets")
 """The plugin's options: folders, relative to mkdocs.yml."""
 
@@ -132,11 +135,12 @@ def site_config(config: Mapping) -> SiteConfig:
     """The parts of a mkdocs.yml mapping the build uses (MkDocs' defaults where unset)."""
     theme = config.get("theme")
     language = theme.get("language") if isinstance(theme, Mapping) else None
-    names: list[str] = []
+    names: list[str] = list(MKDOCS_EXTENSIONS)
     configs: dict[str, dict] = {}
     for item in config.get("markdown_extensions") or ():
         name, options = next(iter(item.items())) if isinstance(item, Mapping) else (item, None)
-        names.append(str(name))
+        if str(name) not in names:
+            names.append(str(name))
         if isinstance(options, Mapping):
             configs[str(name)] = dict(options)
     nav = config.get("nav")

@@ -238,9 +238,10 @@ def test_a_cache_write_that_fails_midway_leaves_no_entry_and_the_part_is_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_logs
 ) -> None:
     """The disk fills up between writing a part and making it durable (at the OS boundary)."""
+    from build_scripts import notices
     from build_scripts.pdf import cache as pdf_cache
 
-    monkeypatch.setattr(pdf_cache, "_WARNED", [])
+    monkeypatch.setattr(notices, "_WARNED", [])
     cache = pdf_cache.PartCache("inputs", tmp_path / "cache")
     kept = cache.put(cache.key("first"), b"%PDF-1.7 first part")
     assert cache.get(cache.key("first")) == kept

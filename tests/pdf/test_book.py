@@ -27,7 +27,7 @@ PDF_DIR = ROOT / "templates" / "pdf"
 
 @pytest.fixture(scope="module")
 def site() -> build_scripts.Site:
-    return build_scripts.build(build_scripts.Project(ROOT))
+    return build_scripts.load_site(build_scripts.Project.from_root(ROOT))
 
 
 @pytest.mark.parametrize(

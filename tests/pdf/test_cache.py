@@ -84,7 +84,7 @@ def test_a_cached_build_is_identical_to_a_clean_one(
 def test_the_cache_folder_is_read_from_the_mapping_given_not_the_process_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from build_scripts.pdf.cache import cache_root
+    from build_scripts.options import cache_root
 
     monkeypatch.setenv("FOLLOWUP_CACHE_DIR", "off")
     assert cache_root({"FOLLOWUP_CACHE_DIR": "/srv/cache"}) == Path("/srv/cache")
@@ -97,7 +97,7 @@ def test_the_cache_folder_is_read_from_the_mapping_given_not_the_process_environ
 def test_the_cache_bound_is_read_from_the_mapping_given(
     monkeypatch: pytest.MonkeyPatch, mkdocs_logs
 ) -> None:
-    from build_scripts.pdf.cache import DEFAULT_MAX_BYTES, max_bytes
+    from build_scripts.options import DEFAULT_MAX_BYTES, max_bytes
 
     monkeypatch.setenv("FOLLOWUP_CACHE_MAX_MB", "1")
     assert max_bytes({}) == DEFAULT_MAX_BYTES == 1024 * 1024 * 1024

@@ -16,7 +16,7 @@ from build_scripts.pdf.chapters import _strip_title, convert_chapters, with_scen
 
 @pytest.fixture(scope="module")
 def site() -> build_scripts.Site:
-    return build_scripts.build(build_scripts.Project(ROOT))
+    return build_scripts.load_site(build_scripts.Project.from_root(ROOT))
 
 
 @pytest.mark.parametrize(
