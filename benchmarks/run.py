@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -148,6 +149,14 @@ def make_project(target: Path, n: int) -> Path:
     scenarios = target / "content" / "scenarios"
     for old in scenarios.glob("*.yml"):
         old.unlink()
+    # The guide's pages link to built-in scenarios, which the synthetic ones replace: point
+    # those links at the scenario index, so that the project builds with --strict (as
+    # `followup build` does).
+    for page in (target / "content").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(
+            re.sub(r"\(scenarios/[a-z0-9-]+\.md(#[^)]*)?\)", "(scenarios/index.md)", text)
+        )
     rng = random.Random(20261125)
     for i in range(n):
         (scenarios / f"bench-{i:04d}.yml").write_text(scenario_yaml(i, rng), encoding="utf-8")

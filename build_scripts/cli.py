@@ -96,10 +96,11 @@ def _cmd_build(root: Path, args: argparse.Namespace) -> int:
     ]
     if args.site_dir:
         command += ["--site-dir", str(Path(args.site_dir).resolve())]
-    if args.quiet:
-        command.append("--quiet")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     env["FOLLOWUP_LINT"] = "strict" if args.strict else "warn"
+    if args.quiet:
+        # Not MkDocs' --quiet: it hides warnings from --strict too, so a broken link would pass.
+        env["FOLLOWUP_QUIET"] = "1"
     if args.paper:
         env["FOLLOWUP_PAPER"] = args.paper
     returncode = _run_build(command, root, env)

@@ -41,17 +41,17 @@ def export(what: str, site: Site, project: Project, options: BuildOptions, out: 
     """Write the export `what` into the folder `out`; returns how many files it holds."""
     if what not in choices():
         raise ExportError(f"nothing called {what!r} to export; choose {', '.join(choices())}")
-    files = build_outputs(site, project, options, only=() if what == "pages" else (what,))
     out = out.absolute()
-    if out == project.root.resolve() or project.root.resolve().is_relative_to(out.resolve()):
-        raise ExportError(f"{out} holds the project itself: choose another folder")
+    _refuse_to_replace(out, project)
+    files = build_outputs(site, project, options, only=() if what == "pages" else (what,))
     staging = output.staging_dir(out)
     try:
+        (staging / MARK).write_text(f"followup export {what}\n", encoding="utf-8")
         if what == "pages":
             _write_pages(project, site, files, staging)
         else:
             _write(files, staging)
-        count = sum(1 for p in staging.rglob("*") if p.is_file()) - 1  # less the swap's mark
+        count = sum(1 for p in staging.rglob("*") if p.is_file()) - 2  # less the two marks
         output.swap_into_place(staging, out)
     except OSError as exc:
         output.discard(staging)
@@ -60,6 +60,26 @@ def export(what: str, site: Site, project: Project, options: BuildOptions, out: 
         output.discard(staging)
         raise
     return count
+
+
+MARK = ".followup-export"
+"""A file in every export: the folder may be replaced by the next export, and no other."""
+
+
+def _refuse_to_replace(out: Path, project: Project) -> None:
+    """The folder is replaced as a whole: never one that holds the project or any of its
+    inputs, nor a folder of other files (a typo must not wipe out a home folder)."""
+    resolved = out.resolve()
+    inputs = (project.root, project.docs_dir, project.scenarios_dir, project.templates_dir)
+    for folder in (*inputs, project.assets_dir):
+        folder = folder.resolve()
+        if resolved == folder or folder.is_relative_to(resolved):
+            raise ExportError(f"{out} holds the project or its files: choose another folder")
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARK).is_file():
+        raise ExportError(
+            f"{out} holds other files and was not written by `followup export`: "
+            "choose a new or empty folder (the export replaces the whole folder)"
+        )
 
 
 def _write(files: Mapping[str, bytes | Path], folder: Path) -> None:

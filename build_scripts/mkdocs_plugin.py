@@ -9,6 +9,7 @@ written into the docs folder and `mkdocs serve` picks up YAML and template edits
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -54,7 +55,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             description=config.site_description or "",
             author=config.site_author or "",
             language=config.theme.get("language") or "en",
-            docs_dir=config.docs_dir,
+            docs_dir=os.path.relpath(config.docs_dir, config_file.parent),
             nav=tuple(config.nav or ()),
             markdown_extensions=tuple(config.markdown_extensions),
             mdx_configs=dict(config.mdx_configs),
@@ -66,6 +67,9 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         except core.OptionsError as exc:
             raise PluginError(str(exc)) from None
         core.show_tracebacks(self.options.debug)
+        if self.options.quiet:  # MkDocs' own --quiet would stop --strict from counting warnings
+            for handler in logging.getLogger("mkdocs").handlers:
+                handler.addFilter(_warnings_and_errors)
         for kind, name in (("extra_css", "followup.css"), ("extra_javascript", "followup.js")):
             if not any(str(item).endswith(name) for item in config[kind]):
                 config[kind].append(f"{core.ASSETS_FOLDER}/{name}")
@@ -116,14 +120,18 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         result = core.check(self.project, self.options)
         self.site = result.site
         self.summaries = {s.src_uri: s.summary for s in result.site.scenarios}
-        for line in (*result.notes, *result.findings):
-            print(line, file=sys.stderr)  # the lint is not MkDocs' to count as warnings
-        if self.options.lint:
+        if self.options.lint:  # as `followup check` prints them (not MkDocs' to count)
+            for line in (*result.notes, *result.findings):
+                print(line, file=sys.stderr)
             print(core.summary(result), file=sys.stderr)
+        for note in result.notes if not self.options.lint else ():
+            log.info("%s", note)
         if result.failed:
             report = core.ScenarioErrors(result.errors).report() if result.errors else ""
             if not self.serve:
-                raise PluginError(f"Invalid input files:\n{report}" if report else "Lint errors")
+                raise PluginError(
+                    f"Invalid input files:\n{report}" if report else "Lint errors (listed above)"
+                )
             log.warning("Invalid input files:\n%s", report)  # serve shows problem pages
             self._add(files, config, core.problem_pages(result))
         for file in list(files):
@@ -146,8 +154,10 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         sources = {s.src_uri: s.source_file for s in self.site.scenarios} if self.site else {}
         for path, data in built.items():
             existing = files.get_file_from_path(path)
-            if existing is not None and not existing.generated_by and isinstance(data, bytes):
-                existing.content_string = data.decode("utf-8")  # a page whose markers were filled
+            page = path.endswith(".md") and isinstance(data, bytes)
+            if page and existing is not None and not existing.generated_by:
+                # A hand-written page with its markers filled in: it keeps its place and source.
+                existing.content_string = data.decode("utf-8")
                 continue
             if existing is not None:
                 files.remove(existing)
@@ -191,6 +201,10 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         if staged is not None:
             core.discard(staged[0])
             log.error("Nothing was written: the previous site in %s is as it was.", staged[1])
+
+
+def _warnings_and_errors(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
 
 
 EXAMPLE_SITE_URL = "https://followup-kit.example.org/"

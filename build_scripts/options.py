@@ -10,6 +10,7 @@ environment. This is the only module that reads environment variables.
 | FOLLOWUP_CACHE_MAX_MB | the bound on the PDF cache (default 1024) |
 | FOLLOWUP_LINT | warn or strict: lint the scenarios during the build (set by `followup build`) |
 | FOLLOWUP_DEBUG | 1: show Python tracebacks of internal errors |
+| FOLLOWUP_QUIET | 1: print only warnings and errors (set by `followup build --quiet`) |
 | SOURCE_DATE_EPOCH | the edition date, for reproducible builds |
 | CI | no progress lines |
 """
@@ -59,6 +60,8 @@ class BuildOptions:
     lint: Literal["warn", "strict"] | None = None
     """Lint the scenarios as part of the build; "strict" fails it on warnings too."""
     debug: bool = False
+    quiet: bool = False
+    """Show only warnings and errors (`followup build --quiet`)."""
 
 
 def build_options(
@@ -92,6 +95,7 @@ def build_options(
         progress=not env.get("CI") and sys.stderr.isatty(),
         lint=lint,  # type: ignore[arg-type]  # checked above
         debug=env.get("FOLLOWUP_DEBUG") == "1",
+        quiet=env.get("FOLLOWUP_QUIET") == "1",
     )
 
 

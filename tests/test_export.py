@@ -134,12 +134,32 @@ def test_export_of_a_broken_project_writes_nothing(tmp_path: Path) -> None:
     assert [p.name for p in out.iterdir()] == ["kept.txt"]
 
 
-def test_export_refuses_the_project_folder_itself(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", [".", "content", "content/scenarios", "templates", ".."])
+def test_export_refuses_a_folder_holding_the_project_or_its_inputs(
+    tmp_path: Path, where: str
+) -> None:
     project = copy_project(tmp_path / "project")
-    done = followup("export", "pack", "--out", project, cwd=project)
+    done = followup("export", "pack", "--out", project / where, cwd=project)
     assert done.returncode == 1
-    assert "holds the project itself" in done.stderr
-    assert (project / "mkdocs.yml").is_file()
+    assert "holds the project or its files" in done.stderr
+    assert "was not changed" in done.stderr
+    assert (project / "content" / "scenarios" / "post-interview.yml").is_file()
+
+
+def test_export_replaces_only_a_previous_export_or_an_empty_folder(tmp_path: Path) -> None:
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "mine.txt").write_text("my own notes")
+    done = followup("export", "pack", "--out", out, cwd=ROOT)
+    assert done.returncode == 1
+    assert "was not written by `followup export`" in done.stderr
+    assert (out / "mine.txt").read_text() == "my own notes"
+    fresh = tmp_path / "pack"
+    assert followup("export", "pack", "--out", fresh, cwd=ROOT).returncode == 0
+    (fresh / "stale.txt").write_text("left from before")
+    assert followup("export", "pack", "--out", fresh, cwd=ROOT).returncode == 0
+    assert not (fresh / "stale.txt").exists()  # replaced as a whole
+    assert (fresh / PACK_ZIP).is_file()
 
 
 def test_followup_build_reads_the_scenarios_in_mkdocs_only(tmp_path: Path) -> None:
@@ -172,3 +192,16 @@ def test_followup_build_stops_on_a_lint_error_with_site_unchanged(tmp_path: Path
     assert "FU109" in done.stderr
     assert "site/ was not changed" in done.stderr
     assert not (project / "site").exists()
+
+
+def test_a_quiet_followup_build_still_fails_on_a_warning(tmp_path: Path) -> None:
+    """MkDocs' own --quiet stops --strict from counting warnings: a quiet build passed a page
+    with a broken link. The quiet build hides MkDocs' INFO lines instead."""
+    project = copy_project(tmp_path / "project")
+    page = project / "content" / "etiquette.md"
+    page.write_text(page.read_text() + "\n[Gone](scenarios/no-such-scenario.md)\n")
+    done = followup("build", "--quiet", cwd=project, FOLLOWUP_PDF="off")
+    assert done.returncode == 1
+    assert "contains a link 'scenarios/no-such-scenario.md'" in done.stderr
+    assert "site/ was not changed" in done.stderr
+    assert "INFO" not in done.stderr

@@ -132,3 +132,52 @@ def test_a_site_config_needs_no_mkdocs_yml() -> None:
     project = Project(ROOT, config=SiteConfig(docs_dir="content"))
     assert project.scenarios_dir == ROOT / "content" / "scenarios"
     assert project.chooser_file == "content/chooser.yml"
+
+
+RENDERERS = {"render_site", "render_pack", "pdf"}
+
+
+def _imported(module: Path) -> set[str]:
+    """The build_scripts modules `module` imports (relative imports, by top-level name)."""
+    names = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom) or not node.level:
+            continue
+        if module.parent.name == "pdf" and node.level == 1:
+            continue  # inside the pdf package
+        if node.module:
+            names.add(node.module.split(".")[0])
+        else:
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_no_renderer_imports_another_renderer_the_lint_or_the_hosts() -> None:
+    package = ROOT / "build_scripts"
+    for renderer in RENDERERS:
+        path = package / renderer
+        modules = sorted(path.glob("*.py")) if path.is_dir() else [path.with_suffix(".py")]
+        for module in modules:
+            forbidden = (RENDERERS - {renderer}) | {"lint", "outputs", "cli", "mkdocs_plugin"}
+            assert not _imported(module) & forbidden, module.relative_to(ROOT)
+
+
+def test_the_mkdocs_plugin_uses_the_core_only_through_its_public_api() -> None:
+    plugin = (ROOT / "build_scripts" / "mkdocs_plugin.py").read_text(encoding="utf-8")
+    tree = ast.parse(plugin)
+    ours = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom | ast.Import) and "build_scripts" in ast.unparse(node)
+    ]
+    assert [ast.unparse(node) for node in ours] == ["import build_scripts as core"]
+    import build_scripts
+
+    used = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "core"
+    }
+    assert used <= set(build_scripts.__all__)
