@@ -82,16 +82,17 @@ def test_a_cached_build_is_identical_to_a_clean_one(
 
 
 def test_the_cache_folder_is_read_from_the_mapping_given_not_the_process_environment(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from build_scripts.options import cache_root
 
     monkeypatch.setenv("FOLLOWUP_CACHE_DIR", "off")
-    assert cache_root({"FOLLOWUP_CACHE_DIR": "/srv/cache"}) == Path("/srv/cache")
-    assert cache_root({"XDG_CACHE_HOME": "/xdg"}) == Path("/xdg/followup-kit")
-    assert cache_root({"HOME": "/home/ann"}) == Path("/home/ann/.cache/followup-kit")
+    chosen, xdg, home = tmp_path / "cache", tmp_path / "xdg", tmp_path / "ann"
+    assert cache_root({"FOLLOWUP_CACHE_DIR": str(chosen)}) == chosen
+    assert cache_root({"XDG_CACHE_HOME": str(xdg)}) == xdg / "followup-kit"
+    assert cache_root({"HOME": str(home)}) == home / ".cache" / "followup-kit"
     for off in ("off", "OFF", "0", "none", "no", ""):
-        assert cache_root({"FOLLOWUP_CACHE_DIR": off, "HOME": "/home/ann"}) is None
+        assert cache_root({"FOLLOWUP_CACHE_DIR": off, "HOME": str(home)}) is None
 
 
 def test_the_cache_bound_is_read_from_the_mapping_given(
