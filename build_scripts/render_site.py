@@ -21,7 +21,6 @@ from .links import (
     PACK_ZIP,
     SCENARIO_LIST_MARKER,
     SCENARIOS_INDEX,
-    TEMPLATE_FILE_TYPES,
     TEMPLATES_JSON,
     TIMING_PAGE,
     relative,
@@ -59,7 +58,7 @@ def scenario_context(scenario: ScenarioView) -> dict:
         "files": {
             t.id: {
                 ext: relative(scenario.src_uri, template_file(scenario.id, t.id, ext))
-                for ext in TEMPLATE_FILE_TYPES
+                for ext in t.file_types
             }
             for t in scenario.templates
         },
