@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import links
+from .sources import citations, page_key
 from .schema import (
     ANCHOR_INPUT_LABELS,
     ANCHOR_LABELS,
     CATEGORY_TITLES,
     REGION_NAMES,
     SHARED_AVOID_PHRASES,
+    SOURCE_KINDS,
     Scenario,
+    Source,
     Timing,
     placeholder_keys,
     template_tokens,
@@ -53,12 +57,19 @@ class TemplateView:
     """HTML id of the template on its page (`template-standard`)."""
     title: str
     purpose: str
-    subject: str
+    reply: bool
+    """Sent as a reply in the existing thread: no subject of its own."""
+    subject: str | None
     body: str
     subject_segments: tuple[Segment, ...]
     body_segments: tuple[Segment, ...]
     placeholder_keys: tuple[str, ...]
     """Placeholders this template uses, in order of first use."""
+
+    @property
+    def file_types(self) -> tuple[str, ...]:
+        """Its downloads: no .eml draft for a reply, since a draft starts a new thread."""
+        return ("txt",) if self.reply else links.TEMPLATE_FILE_TYPES
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,28 @@ class SourceView:
     publisher: str
     url: str
     year: int | None
+    kind: str | None = None
+    claim: str | None = None
+    checked: dt.date | None = None
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as shown next to a citation ("University"), or "" when not given."""
+        return SOURCE_KINDS[self.kind][0] if self.kind else ""
+
+
+def source_view(number: int, source: Source) -> SourceView:
+    return SourceView(
+        number,
+        source.id,
+        source.title,
+        source.publisher,
+        str(source.url),
+        source.year,
+        source.kind,
+        source.claim,
+        source.checked,
+    )
 
 
 @dataclass(frozen=True)
@@ -98,6 +131,17 @@ class StepView:
     """The timing as a sentence ("2-24 hours after the interview, ideally 4")."""
     template: TemplateView | None
     sources: tuple[SourceView, ...]
+    optional: bool = False
+    """The reader may skip it."""
+    ours: bool = False
+    """The project's own suggestion, not a source's."""
+
+    @property
+    def flags(self) -> str:
+        """"Optional", "Our suggestion" or both, for display; "" for a plain step."""
+        return ", ".join(
+            label for on, label in ((self.optional, "Optional"), (self.ours, "Our suggestion")) if on
+        )
 
 
 @dataclass(frozen=True)
@@ -149,21 +193,36 @@ class CategoryView:
 
 @dataclass(frozen=True)
 class Reference:
-    """A source, once, with the scenarios that cite it."""
+    """A source, once, with the scenarios and guide pages that cite it."""
 
     source: SourceView
     cited_by: tuple[ScenarioView, ...]
+    cited_in_guide: tuple[GuideEntry, ...] = ()
 
 
-def references(ordered: Sequence[ScenarioView]) -> tuple[Reference, ...]:
-    """Every scenario's sources, one entry per address, by publisher then title."""
-    found: dict[str, tuple[SourceView, list[ScenarioView]]] = {}
+def references(
+    ordered: Sequence[ScenarioView],
+    guide: Sequence[GuideEntry] = (),
+    registry: Sequence[Source] = (),
+) -> tuple[Reference, ...]:
+    """Every source cited by a scenario or a guide page, one entry per page (however its
+    address is spelled), by publisher then title. A guide page's link counts when its address
+    is a registered source (`registry`) or a scenario's source."""
+    found: dict[str, tuple[SourceView, list[ScenarioView], list[GuideEntry]]] = {}
     for scenario in ordered:
         for source in scenario.sources:
-            entry = found.setdefault(source.url, (source, []))
+            entry = found.setdefault(page_key(source.url), (source, [], []))
             if scenario not in entry[1]:
                 entry[1].append(scenario)
-    refs = [Reference(source, tuple(cited)) for source, cited in found.values()]
+    registered = {page_key(str(s.url)): source_view(0, s) for s in registry}
+    for page in guide:
+        for cite in citations(page.markdown):
+            key = page_key(cite.url)
+            if key not in found and key in registered:
+                found[key] = (registered[key], [], [])
+            if key in found and page not in found[key][2]:
+                found[key][2].append(page)
+    refs = [Reference(source, tuple(cited), tuple(pages)) for source, cited, pages in found.values()]
     return tuple(
         sorted(
             refs,
@@ -183,7 +242,13 @@ class Site:
     guide: tuple[GuideEntry, ...] = ()
     """The guide's chapters in reading order."""
     references: tuple[Reference, ...] = ()
-    """Every source once, with the scenarios that cite it, by publisher then title."""
+    """Every source once, with the scenarios and guide pages that cite it, by publisher then
+    title."""
+
+    @property
+    def source_kinds(self) -> dict[str, str]:
+        """The kind of every cited page, by its page_key(): for the labels after guide links."""
+        return {page_key(r.source.url): r.source.kind for r in self.references if r.source.kind}
 
     @property
     def regional_timing(self) -> tuple[tuple[RegionView, ScenarioView], ...]:
@@ -261,20 +326,22 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
     labels = {key: p.label for key, p in scenario.placeholders.items()}
     templates = {}
     for t in scenario.templates:
-        keys = list(dict.fromkeys(placeholder_keys(t.subject) + placeholder_keys(t.body)))
+        subject = t.subject or ""
+        keys = list(dict.fromkeys(placeholder_keys(subject) + placeholder_keys(t.body)))
         templates[t.id] = TemplateView(
             id=t.id,
             anchor=links.template_heading(t.id),
             title=t.title,
             purpose=t.purpose,
+            reply=t.reply,
             subject=t.subject,
             body=t.body,
-            subject_segments=split_segments(t.subject, labels),
+            subject_segments=split_segments(subject, labels),
             body_segments=split_segments(t.body, labels),
             placeholder_keys=tuple(keys),
         )
     sources = {
-        s.id: SourceView(i, s.id, s.title, s.publisher, str(s.url), s.year)
+        s.id: source_view(i, s)
         for i, s in enumerate(scenario.sources, start=1)
     }
     steps: list[StepView] = []
@@ -304,6 +371,8 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
             when=describe_timing(step.timing, after),
             template=templates.get(step.template) if step.template else None,
             sources=tuple(sources[s] for s in step.sources),
+            optional=step.optional,
+            ours=step.ours,
         )
         steps.append(view)
         numbers[step.id] = view
@@ -388,6 +457,8 @@ def scenario_data(scenario: ScenarioView) -> dict:
                 "latest": step.latest,
                 "when": step.when,
                 "template": step.template.id if step.template else None,
+                "optional": step.optional,
+                "ours": step.ours,
             }
             for step in scenario.steps
         ],
@@ -400,13 +471,14 @@ def scenario_data(scenario: ScenarioView) -> dict:
                 "id": t.id,
                 "title": t.title,
                 "purpose": t.purpose,
+                "reply": t.reply,
                 "subject": t.subject,
                 "body": t.body,
                 "placeholders": list(t.placeholder_keys),
                 "files": {
                     **{
                         ext: links.template_file(scenario.id, t.id, ext)
-                        for ext in links.TEMPLATE_FILE_TYPES
+                        for ext in t.file_types
                     },
                 },
             }

@@ -21,15 +21,27 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from .errors import KeyPath, ScenarioError, did_you_mean, format_key_path
 from .load import RawScenario
 from .project import WORD_LIST
-from .schema import SHARED_AVOID_PHRASES, Prose, Scenario, placeholder_keys, template_tokens
+from .schema import (
+    SHARED_AVOID_PHRASES,
+    WEAK_SOURCE_KINDS,
+    Prose,
+    Scenario,
+    Source,
+    placeholder_keys,
+    template_tokens,
+)
+from .sources import address_problem, host_of, page_key, publisher_key, unregistered
 from .validate import text_position
+
+if TYPE_CHECKING:
+    from .nav import GuideEntry
 
 PHONE_SUBJECT = 40
 """Characters of a subject line that phones show (about 30-40)."""
@@ -75,6 +87,15 @@ RULES: tuple[Rule, ...] = (
         "warning",
         f"two templates of a scenario share most of their wording ({NEAR_DUPLICATE:.0%} or more)",
     ),
+    Rule("FU111", "source-weak", "warning", "a timing backed by vendor or other blogs alone"),
+    Rule("FU112", "source-address", "error", "a source on http:// or a staging or test host"),
+    Rule(
+        "FU113",
+        "source-inconsistent",
+        "warning",
+        "one page under two titles, one publisher under two names, or one page written two ways",
+    ),
+    Rule("FU114", "citation-unregistered", "warning", "a guide page links to an unregistered source"),
 )
 RULES_BY_KEY = {key: rule for rule in RULES for key in (rule.code, rule.name)}
 
@@ -163,6 +184,8 @@ def _check_lint_settings(ctx: _Context) -> None:
 
 def _subjects(ctx: _Context) -> None:
     for i, template in enumerate(ctx.scenario.templates):
+        if template.subject is None:
+            continue  # a reply: the thread's subject
         length = len(" ".join(_with_examples(template.subject, ctx.scenario).split()))
         where = ("templates", i, "subject")
         if length > DESKTOP_SUBJECT:
@@ -212,7 +235,7 @@ def _unused_placeholders(ctx: _Context) -> None:
     used = {
         key
         for template in ctx.scenario.templates
-        for key in placeholder_keys(template.subject) + placeholder_keys(template.body)
+        for key in placeholder_keys(template.subject or "") + placeholder_keys(template.body)
     }
     for key in ctx.scenario.placeholders:
         if key not in used:
@@ -358,14 +381,36 @@ def _timeline_order(ctx: _Context) -> None:
 
 
 def _sources(ctx: _Context) -> None:
+    kinds = {source.id: source.kind for source in ctx.scenario.sources}
     for i, step in enumerate(ctx.scenario.timeline):
-        if not step.sources:
+        if not step.sources and not step.ours:
             ctx.add(
                 "FU108",
                 ("timeline", i),
-                "this step's timing has no source; cite one under sources (or silence FU108 "
-                "when the timing is the scenario's own judgement)",
+                "this step's timing has no source; cite one under sources, or write ours: true "
+                "when the step is the project's own suggestion",
             )
+        elif step.sources and all(kinds[s] in WEAK_SOURCE_KINDS for s in step.sources):
+            ctx.add(
+                "FU111",
+                ("timeline", i, "sources"),
+                "this step's timing rests on blogs alone ("
+                + ", ".join(f"{s}: {kinds[s]}" for s in step.sources)
+                + "); add a stronger source (a university or public careers service, a recruiter, "
+                "a job board, a survey) or say in the text that it is one guide's advice",
+            )
+    for i, note in enumerate(ctx.scenario.regions):
+        if note.timing and note.sources and all(kinds[s] in WEAK_SOURCE_KINDS for s in note.sources):
+            ctx.add(
+                "FU111",
+                ("regions", i, "sources"),
+                "this region's timing rests on blogs alone; add a stronger source or say in "
+                "the note that it is one guide's advice",
+            )
+    for i, source in enumerate(ctx.scenario.sources):
+        problem = address_problem(str(source.url))
+        if problem:
+            ctx.add("FU112", ("sources", i, "url"), problem)
 
 
 def _todos(ctx: _Context) -> None:
@@ -571,6 +616,99 @@ def lint(
             found = _lint_one(scenario, raw, words)
             _store(entry, key, found)
         findings.extend(found)
+    return sorted(findings, key=lambda f: f.error)
+
+
+def lint_sources(
+    scenarios: Iterable[tuple[Scenario, RawScenario]],
+    registry: Sequence[Source],
+    registry_raw: RawScenario | None,
+    guide: Sequence[GuideEntry],
+    docs_dir: str,
+    registry_file: str = "content/sources.yml",
+) -> list[Finding]:
+    """The rules that look at every source of the project at once: the same page under two
+    titles or two publishers or two spellings of its address (FU113), one publisher under two
+    names (FU113), the registry's addresses (FU112), and guide links to pages that are not
+    registered sources (FU114). Each finding points at the later mention and names the first."""
+    mentions: list[tuple[Source, RawScenario, KeyPath, frozenset[str]]] = []
+    for scenario, raw in scenarios:
+        ignored = frozenset(
+            RULES_BY_KEY[key].code for key in scenario.lint.ignore if key in RULES_BY_KEY
+        )
+        mentions += [(s, raw, ("sources", i), ignored) for i, s in enumerate(scenario.sources)]
+    if registry_raw is not None:
+        mentions += [(s, registry_raw, ("sources", i), frozenset()) for i, s in enumerate(registry)]
+    findings: list[Finding] = []
+
+    def add(code: str, raw: RawScenario, where: KeyPath, ignored: frozenset, message: str) -> None:
+        rule = RULES_BY_KEY[code]
+        if rule.code not in ignored:
+            findings.append(Finding(raw.error(where, message), rule, rule.severity))
+
+    def at(raw: RawScenario, where: KeyPath) -> str:
+        return f"{raw.path}:{raw.error(where, '').line}"
+
+    pages: dict[str, tuple[Source, RawScenario, KeyPath]] = {}
+    publishers: dict[str, tuple[str, RawScenario, KeyPath]] = {}
+    hosts: dict[str, tuple[str, RawScenario, KeyPath]] = {}
+    for source, raw, where, ignored in mentions:
+        url = str(source.url)
+        if raw is registry_raw and (problem := address_problem(url)):
+            add("FU112", raw, (*where, "url"), ignored, problem)
+        key = page_key(url)
+        if key in pages:
+            first, first_raw, first_where = pages[key]
+            for field in ("title", "publisher", "kind"):
+                ours, theirs = getattr(source, field), getattr(first, field)
+                if ours != theirs and ours is not None and theirs is not None:
+                    add(
+                        "FU113",
+                        raw,
+                        (*where, field),
+                        ignored,
+                        f"this page's {field} is '{theirs}' at {at(first_raw, first_where)}: "
+                        f"give one page one {field} everywhere",
+                    )
+            if url != str(first.url):
+                add(
+                    "FU113",
+                    raw,
+                    (*where, "url"),
+                    ignored,
+                    f"the same page is written '{first.url}' at {at(first_raw, first_where)}: "
+                    "spell its address one way",
+                )
+        else:
+            pages[key] = (source, raw, where)
+        name_key = publisher_key(source.publisher)
+        seen = publishers.setdefault(name_key, (source.publisher, raw, where))
+        if seen[0] != source.publisher:
+            add(
+                "FU113",
+                raw,
+                (*where, "publisher"),
+                ignored,
+                f"publisher '{source.publisher}' is spelled '{seen[0]}' at {at(seen[1], seen[2])}: "
+                "spell one publisher one way",
+            )
+        host = host_of(url)
+        first_on_host = hosts.setdefault(host, (source.publisher, raw, where))
+        if first_on_host[0] != source.publisher and seen[0] == source.publisher:
+            add(
+                "FU113",
+                raw,
+                (*where, "publisher"),
+                ignored,
+                f"{host} is published by '{first_on_host[0]}' at "
+                f"{at(first_on_host[1], first_on_host[2])}: one site, one publisher name",
+            )
+    for page in guide:
+        if page.kind != "page" or not page.src_uri:
+            continue
+        path = f"{docs_dir}/{page.src_uri}"
+        for error in unregistered(page.markdown, path, pages, registry_file):
+            findings.append(Finding(error, RULES_BY_KEY["FU114"], RULES_BY_KEY["FU114"].severity))
     return sorted(findings, key=lambda f: f.error)
 
 

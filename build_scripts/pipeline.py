@@ -7,9 +7,10 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import chooser
+from . import chooser, sources
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .expand import Site, expand
+from .expand import references as expand_references
 from .load import RawScenario, load_dir
 from .nav import guide_chapters
 from .options import BuildOptions, build_options
@@ -90,17 +91,34 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
     known = {s.id for s in site.scenarios} | set(project.settings.hide)
     question, problems, notes = chooser.load(project.root, known, project.chooser_file)
     errors.extend(problems)
+    registry, registry_raw, problems = sources.load(project.root, project.sources_file)
+    errors.extend(problems)
+    guide = guide_chapters(project.config.nav, project.docs_dir)
     site = dataclasses.replace(
         site,
         chooser=tuple(chooser.steps(question, {s.id: s.title for s in site.scenarios})),
-        guide=guide_chapters(project.config.nav, project.docs_dir),
+        references=expand_references(site.scenarios, guide, registry.sources),
+    )
+    # The guide's pages, as the PDF prints them: each cited source's kind after its link.
+    kinds = site.source_kinds
+    site = dataclasses.replace(
+        site,
+        guide=tuple(
+            dataclasses.replace(g, markdown=sources.with_kinds(g.markdown, kinds))
+            if g.kind == "page"
+            else g
+            for g in guide
+        ),
     )
     findings = []
     if options is not None and options.lint:
-        from .lint import lint, load_word_list, strictly
+        from .lint import lint, lint_sources, load_word_list, strictly
 
         cache = options.cache_root / "lint" if options.cache_root else None
         findings = lint(valid, load_word_list(project.root), cache_dir=cache)
+        findings += lint_sources(
+            valid, registry.sources, registry_raw, guide, project.config.docs_dir, project.sources_file
+        )
         if options.lint == "strict":
             findings = strictly(findings)
     return CheckResult(site, errors, ids_by_file, valid, notes, findings)

@@ -120,6 +120,11 @@ class Project:
         """The "which scenario fits?" questions, relative to the project folder."""
         return f"{self.config.docs_dir}/chooser.yml"
 
+    @property
+    def sources_file(self) -> str:
+        """The registry of the sources the guide pages cite, relative to the project folder."""
+        return f"{self.config.docs_dir}/sources.yml"
+
     def is_build_input(self, path: Path) -> bool:
         """Scenario files, the chooser and the spelling word list may live in the docs folder,
         but they are inputs of the build, not pages or assets: they stay out of the site."""
@@ -127,7 +132,7 @@ class Project:
         folders = [f.resolve() for f in (self.scenarios_dir, self.local_scenarios_dir) if f]
         if path.suffix in (".yml", ".yaml") and any(path.is_relative_to(f) for f in folders):
             return True
-        inputs = (self.root / self.chooser_file, self.root / WORD_LIST)
+        inputs = (self.root / self.chooser_file, self.root / self.sources_file, self.root / WORD_LIST)
         return path in {p.resolve() for p in inputs}
 
 

@@ -19,17 +19,25 @@ from .links import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, template_file
 from .schema import PLACEHOLDER_SYNTAX
 from .templating import blanks_text
 
-JSON_FORMAT_VERSION = 1
+JSON_FORMAT_VERSION = 2
+"""templates.json's layout. 2: a template has `reply` (true: sent in an existing thread, then
+`subject` is null and `files` has no .eml); steps have `optional` and `ours`."""
 
 DRAFT_FROM = Address(display_name="[Your name]", addr_spec=DRAFT_SENDER)
 """The drafts' From: the reader's name as a blank, like the blanks of the body. Built as an
 Address so that the brackets are quoted: bare, they make the header unreadable to mail parsers."""
 
 
+REPLY_NOTE = "Send this as a reply in the existing email thread: press Reply and keep its subject."
+"""The first line of a reply's text file, in place of a subject."""
+
+
 def as_text(template: TemplateView) -> str:
     """A template as plain text, blanks shown as [Label]."""
-    subject = blanks_text(template.subject_segments)
     body = blanks_text(template.body_segments)
+    if template.reply:
+        return f"{REPLY_NOTE}\n\n{body}\n"
+    subject = blanks_text(template.subject_segments)
     return f"Subject: {subject}\n\n{body}\n"
 
 
@@ -93,10 +101,13 @@ def templates_json(site: Site) -> bytes:
 README = """Interview follow-up email templates
 ====================================
 
-One folder per scenario, two files per template:
+One folder per scenario, one or two files per template:
 
   <scenario>/<template>.txt   the subject and body as plain text
   <scenario>/<template>.eml   the same as an unsent email draft; open it in your mail app
+
+A template meant as a reply in an existing email thread has no subject and no .eml draft
+(a draft would start a new thread): press Reply in the thread and paste the text.
 
 Replace every [Bracketed label] with your own details before you send, and in the .eml
 drafts put your own name and address in place of {sender}.
@@ -111,11 +122,12 @@ def render(site: Site, edition: dt.date) -> dict[str, bytes]:
     for scenario in site.scenarios:
         for template in scenario.templates:
             text = as_text(template).encode("utf-8")
-            eml = as_eml(template, edition)
             outputs[template_file(scenario.id, template.id, "txt")] = text
-            outputs[template_file(scenario.id, template.id, "eml")] = eml
             members[f"{scenario.id}/{template.id}.txt"] = text
-            members[f"{scenario.id}/{template.id}.eml"] = eml
+            if "eml" in template.file_types:
+                eml = as_eml(template, edition)
+                outputs[template_file(scenario.id, template.id, "eml")] = eml
+                members[f"{scenario.id}/{template.id}.eml"] = eml
     json_bytes = templates_json(site)
     members["templates.json"] = json_bytes
     outputs[TEMPLATES_JSON] = json_bytes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -117,6 +118,8 @@ Anchor = Literal[
     "verbal_offer",
     "offer",
     "offer_deadline",
+    "decision",
+    "references_requested",
 ]
 """The moments a timeline can be measured from. A step may also be measured from an earlier step."""
 
@@ -130,6 +133,8 @@ ANCHOR_LABELS: dict[str, str] = {
     "verbal_offer": "the verbal offer",
     "offer": "the written offer",
     "offer_deadline": "the offer deadline",
+    "decision": "your decision",
+    "references_requested": "their request for references",
 }
 """How each anchor reads in a sentence ("2 business days after the interview", "within 24
 hours of the written offer")."""
@@ -144,6 +149,8 @@ ANCHOR_INPUT_LABELS: dict[str, str] = {
     "verbal_offer": "Date of the verbal offer",
     "offer": "Date the written offer arrived",
     "offer_deadline": "Offer deadline",
+    "decision": "Date you decided",
+    "references_requested": "Date they asked for references",
 }
 """How each anchor is asked for in a form (worksheets, date planner)."""
 
@@ -230,6 +237,13 @@ class Step(_Model):
     sources: tuple[Slug, ...] = ()
     """Ids of entries under `sources` that back this step's timing."""
 
+    optional: bool = False
+    """True when the reader may skip this step (shown as "Optional")."""
+
+    ours: bool = False
+    """True when the step is the project's own suggestion rather than a source's advice (shown
+    as "Our suggestion"); such a step needs no `sources`."""
+
 
 class Placeholder(_Model):
     """A blank the reader fills in, written `{key}` in subjects and bodies."""
@@ -256,14 +270,38 @@ class Template(_Model):
     purpose: Line
     """When to choose this variant over the others."""
 
-    subject: Line
-    """Subject line; may use placeholders, written `{key}`. Braces are only for placeholders:
-    write `{{` and `}}` for a literal brace."""
+    reply: bool = False
+    """True for a message sent as a reply in an existing email thread (a status check, an
+    answer to their email): it has no `subject`, and the reader presses Reply so that it stays
+    in the thread with the thread's own subject."""
+
+    subject: Line | None = None
+    """Subject line of a new email (not of a `reply`); may use placeholders, written `{key}`.
+    Braces are only for placeholders: write `{{` and `}}` for a literal brace."""
 
     body: Text
     """The email body; may use placeholders, written `{key}` (`{{` and `}}` for a literal
     brace). It is sent exactly as written: one line per paragraph, a blank line between
     paragraphs."""
+
+    @model_validator(mode="after")
+    def _subject_or_reply(self) -> Template:
+        if self.reply and self.subject is not None:
+            raise ValueError(
+                "a reply (reply: true) has no subject of its own: remove subject; the reader "
+                "presses Reply and the thread keeps its subject"
+            )
+        if not self.reply and self.subject is None:
+            raise ValueError(
+                "give a subject, or write reply: true for a message sent as a reply in an "
+                "existing thread"
+            )
+        if self.subject is not None and re.match(r"(?i)\s*(re|fwd?|aw|sv|vs)\s*:", self.subject):
+            raise ValueError(
+                "subject starts like a reply or a forward (\"Re:\"), but the buttons start a "
+                "new email: write reply: true and no subject for a reply in the thread"
+            )
+        return self
 
 
 class RegionalNote(_Model):
@@ -292,8 +330,38 @@ class Tips(_Model):
     """Things to avoid."""
 
 
+SourceKind = Literal[
+    "university",
+    "public-service",
+    "professional-body",
+    "recruiter",
+    "job-board",
+    "survey",
+    "publisher",
+    "vendor-blog",
+    "blog",
+]
+"""What kind of organisation stands behind a source, strongest first."""
+
+SOURCE_KINDS: dict[str, tuple[str, str]] = {
+    "university": ("University", "a university or college careers service"),
+    "public-service": ("Public service", "a government or public careers or employment service"),
+    "professional-body": ("Professional body", "a professional association or national code"),
+    "recruiter": ("Recruiter", "a staffing firm or recruitment agency"),
+    "job-board": ("Job board", "a job board or careers platform"),
+    "survey": ("Survey", "a survey, as released by the firm that ran it"),
+    "publisher": ("Publisher", "a newspaper, magazine or established publisher"),
+    "vendor-blog": ("Vendor blog", "a company that sells a product, writing about the topic"),
+    "blog": ("Blog", "a personal or unknown blog or content site"),
+}
+"""Each kind's short label (shown next to citations) and what it covers, strongest first."""
+
+WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"vendor-blog", "blog"})
+"""Kinds that should not back a timing on their own (the lint warns)."""
+
+
 class Source(_Model):
-    """A public reference that backs a timing claim."""
+    """A public reference that backs a timing or a claim."""
 
     id: Slug
     """Short id used by timeline steps (`indeed-wait`)."""
@@ -309,6 +377,17 @@ class Source(_Model):
 
     year: Annotated[int, Field(ge=1990, le=2100)] | None = None
     """Year of publication, when known."""
+
+    kind: SourceKind | None = None
+    """What stands behind it: `university`, `public-service`, `professional-body`, `recruiter`,
+    `job-board`, `survey`, `publisher`, `vendor-blog` or `blog` (shown next to each citation)."""
+
+    claim: Line | None = None
+    """What it supports, in one short line of our own words ("US, 2017: 80% of HR managers
+    weigh thank-you notes")."""
+
+    checked: dt.date | None = None
+    """The date someone last read the page and found it says what `claim` says (2026-11-30)."""
 
 
 SHARED_AVOID_PHRASES: tuple[str, ...] = (

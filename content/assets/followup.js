@@ -89,7 +89,8 @@
 
   function filled(template, data, values) {
     return {
-      subject: fill(template.subject, data, values).replace(/\s+/g, " ").trim(),
+      subject: template.subject === null ? null
+        : fill(template.subject, data, values).replace(/\s+/g, " ").trim(),
       body: fill(template.body, data, values).replace(/\s+$/, "")
     };
   }
@@ -350,7 +351,10 @@
       if (plan.ideal) range.push("ideally " + showMoment(plan.ideal));
       if (plan.latest) range.push("latest " + showMoment(plan.latest));
       var template = data.templates.filter(function (t) { return t.id === step.template; })[0];
+      var flags = [step.optional ? "optional" : "", step.ours ? "our suggestion" : ""]
+        .filter(Boolean).join(", ");
       var description = step.when + " (" + range.join(", ") + ")." +
+        (flags ? " This step is " + flags + "." : "") +
         (template ? " Template: " + template.title + "." : "") + " " + window.location.href.split("#")[0];
       lines.push(
         "BEGIN:VEVENT",
@@ -358,7 +362,7 @@
         "DTSTAMP:" + stamp,
         "DTSTART" + icsStamp(start),
         "DTEND" + icsStamp(end),
-        "SUMMARY:" + icsEscape(step.title + " (" + data.title + ")"),
+        "SUMMARY:" + icsEscape(step.title + (step.optional ? " (optional)" : "") + " (" + data.title + ")"),
         "DESCRIPTION:" + icsEscape(description),
         "TRANSP:TRANSPARENT",
         "BEGIN:VALARM",
@@ -377,8 +381,10 @@
 
   function meterItems(template, email, data, values) {
     var items = [];
-    var length = Array.from(email.subject).length;
-    if (length <= PHONE_SUBJECT) {
+    var length = email.subject === null ? 0 : Array.from(email.subject).length;
+    if (email.subject === null) {
+      items.push(["ok", "Subject: none of its own; it goes as a reply in the existing thread."]);
+    } else if (length <= PHONE_SUBJECT) {
       items.push(["ok", "Subject: " + length + " characters, short enough for a phone screen (about " + PHONE_SUBJECT + ")."]);
     } else if (length <= DESKTOP_SUBJECT) {
       items.push(["warn", "Subject: " + length + " characters. Phones show about " + PHONE_SUBJECT + ", so the end may be cut off there."]);
@@ -400,7 +406,7 @@
     } else {
       items.push(["ok", "Every blank is filled in."]);
     }
-    var text = (email.subject + "\n" + email.body).toLowerCase();
+    var text = ((email.subject || "") + "\n" + email.body).toLowerCase();
     var found = data.avoid.filter(function (phrase) { return text.indexOf(phrase) !== -1; });
     if (found.length) {
       items.push(["bad", "Avoid: \u201c" + found.join("\u201d, \u201c") + "\u201d."]);
@@ -545,8 +551,11 @@
             : part === "body" ? email.body
             : "Subject: " + email.subject + "\n\n" + email.body;
           var what = part === "subject" ? "Subject" : part === "body" ? "Body" : "Email";
+          var done = template.reply
+            ? "Copied. Paste it into a reply in the existing thread, so it keeps the thread's subject."
+            : what + " copied to the clipboard.";
           copyText(text).then(
-            function () { announce(status, what + " copied to the clipboard."); },
+            function () { announce(status, done); },
             function () { announce(status, "Copying was blocked by the browser; select the text and copy it by hand."); }
           );
         });
