@@ -261,3 +261,12 @@ def test_every_external_link_of_the_guide_pages_is_a_source_with_a_kind() -> Non
     ]
     assert len(links) > 20
     assert [link for link in links if sources.page_key(link[1]) not in known] == []
+
+
+def test_the_registry_is_held_to_the_character_rules_of_scenario_files(project: Path) -> None:
+    text = "sources:\n" + UNIVERSITY.replace("Thank-you letters", "Thank-you\u200b letters")
+    (project / "content" / "sources.yml").write_text(text, encoding="utf-8")
+    result = followup(project, "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"content/sources\.yml:3:\d+: .*U\+200B", result.stderr), result.stderr
