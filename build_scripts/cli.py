@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -215,7 +216,9 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
         )
         return 1
     env = make_env(project.templates_dir, "text")
-    text = env.get_template("scaffold/scenario.yml.j2").render(scenario_id=scenario_id)
+    text = env.get_template("scaffold/scenario.yml.j2").render(
+        scenario_id=scenario_id, today=dt.date.today().isoformat()
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as out:
         out.write(text)

@@ -15,6 +15,7 @@ SCENARIOS_FOLDER = "scenarios"
 SCENARIOS_INDEX = f"{SCENARIOS_FOLDER}/index.md"
 TIMING_PAGE = "timing.md"
 AUTHORING_PAGE = "add-a-scenario.md"
+SOURCES_PAGE = "sources.md"
 
 
 def scenario_page(scenario_id: str) -> str:
@@ -47,7 +48,15 @@ def template_file(scenario_id: str, template_id: str, extension: str) -> str:
     return f"{DOWNLOADS_FOLDER}/templates/{scenario_id}/{template_id}.{extension}"
 
 
-GENERATED = (SCENARIOS_INDEX, TIMING_PAGE, AUTHORING_PAGE, GUIDE_PDF, PACK_ZIP, TEMPLATES_JSON)
+GENERATED = (
+    SCENARIOS_INDEX,
+    TIMING_PAGE,
+    AUTHORING_PAGE,
+    SOURCES_PAGE,
+    GUIDE_PDF,
+    PACK_ZIP,
+    TEMPLATES_JSON,
+)
 """The fixed names the build adds to every site (scenario ids must not collide with them)."""
 
 

@@ -657,11 +657,13 @@ def lint_sources(
         if raw is registry_raw and (problem := address_problem(url)):
             add("FU112", raw, (*where, "url"), ignored, problem)
         key = page_key(url)
+        named = False  # whether this mention's publisher was already reported
         if key in pages:
             first, first_raw, first_where = pages[key]
             for field in ("title", "publisher", "kind"):
                 ours, theirs = getattr(source, field), getattr(first, field)
                 if ours != theirs and ours is not None and theirs is not None:
+                    named = named or field == "publisher"
                     add(
                         "FU113",
                         raw,
@@ -683,7 +685,8 @@ def lint_sources(
             pages[key] = (source, raw, where)
         name_key = publisher_key(source.publisher)
         seen = publishers.setdefault(name_key, (source.publisher, raw, where))
-        if seen[0] != source.publisher:
+        if seen[0] != source.publisher and not named:
+            named = True
             add(
                 "FU113",
                 raw,
@@ -694,7 +697,7 @@ def lint_sources(
             )
         host = host_of(url)
         first_on_host = hosts.setdefault(host, (source.publisher, raw, where))
-        if first_on_host[0] != source.publisher and seen[0] == source.publisher:
+        if first_on_host[0] != source.publisher and not named:
             add(
                 "FU113",
                 raw,

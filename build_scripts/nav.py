@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from .expand import Site
-from .links import GENERATED, SCENARIOS_FOLDER, SCENARIOS_INDEX, TIMING_PAGE
+from .links import GENERATED, SCENARIOS_FOLDER, SCENARIOS_INDEX, SOURCES_PAGE, TIMING_PAGE
 
 NAV_LIMIT = 60
 """Above this many scenarios, scenario pages are reached from the scenario index, not the
@@ -50,6 +50,10 @@ def with_scenarios(nav: Sequence, site: Site) -> list:
     if len(site.scenarios) > NAV_LIMIT:
         sections = []
     result = list(nav)
+    if not _mentions(result, SOURCES_PAGE):
+        # The list of every source (a page the build adds): at the end when a fork's
+        # navigation, written before it existed, leaves it out.
+        result.append({"Sources": SOURCES_PAGE})
     for i, item in enumerate(result):
         title, value = _entry(item)
         if value == SCENARIOS_INDEX or (isinstance(value, list) and SCENARIOS_INDEX in value):
@@ -57,6 +61,15 @@ def with_scenarios(nav: Sequence, site: Site) -> list:
             return result
     result.append({"Scenarios": [SCENARIOS_INDEX, *sections]})
     return result
+
+
+def _mentions(items: Sequence, page: str) -> bool:
+    """Whether the navigation lists `page` anywhere, in any section."""
+    for item in items:
+        _title, value = _entry(item)
+        if value == page or (isinstance(value, list) and _mentions(value, page)):
+            return True
+    return False
 
 
 def guide_chapters(nav: Sequence, docs_dir: Path) -> tuple[GuideEntry, ...]:

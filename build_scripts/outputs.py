@@ -17,6 +17,7 @@ from . import lint, pdf, render_pack, render_site
 from .errors import ScenarioError
 from .expand import Site
 from .links import MARKERS
+from .sources import with_kinds
 from .options import BuildOptions
 from .project import Project
 
@@ -87,11 +88,17 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
         site, project.templates_dir, downloads, example=_example(project, site), rules=lint.RULES
     ):
         files[page.src_uri] = page.markdown.encode("utf-8")
+    kinds = site.source_kinds
     for src_uri, markdown in hand_written_pages(project.docs_dir):
-        if src_uri not in files and any(marker in markdown for marker in MARKERS):
+        if src_uri in files:
+            continue
+        # Each cited source's kind after its link, and the markers filled in.
+        filled = with_kinds(markdown, kinds)
+        if any(marker in markdown for marker in MARKERS):
             filled = render_site.fill_markers(
-                markdown, site, project.templates_dir, src_uri, downloads, site.chooser
+                filled, site, project.templates_dir, src_uri, downloads, site.chooser
             )
+        if filled != markdown:
             files[src_uri] = filled.encode("utf-8")
     return files
 

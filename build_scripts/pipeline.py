@@ -80,7 +80,8 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
                 )
             )
     log.debug("Step 2 - Validating %d scenario files", len(raws))
-    valid, problems = validate(raws, project_rules(project.root))
+    rules = project_rules(project.root)
+    valid, problems = validate(raws, rules)
     errors.extend(problems)
     valid, problems = _hide(valid, project.settings.hide)
     errors.extend(problems)
@@ -91,7 +92,9 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
     known = {s.id for s in site.scenarios} | set(project.settings.hide)
     question, problems, notes = chooser.load(project.root, known, project.chooser_file)
     errors.extend(problems)
-    registry, registry_raw, problems = sources.load(project.root, project.sources_file)
+    registry, registry_raw, problems = sources.load(
+        project.root, project.sources_file, rules
+    )
     errors.extend(problems)
     guide = guide_chapters(project.config.nav, project.docs_dir)
     site = dataclasses.replace(

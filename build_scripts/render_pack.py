@@ -19,7 +19,9 @@ from .links import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, template_file
 from .schema import PLACEHOLDER_SYNTAX
 from .templating import blanks_text
 
-JSON_FORMAT_VERSION = 1
+JSON_FORMAT_VERSION = 2
+"""templates.json's layout. 2: a template has `reply` (true: sent in an existing thread, then
+`subject` is null and `files` has no .eml); steps have `optional` and `ours`."""
 
 DRAFT_FROM = Address(display_name="[Your name]", addr_spec=DRAFT_SENDER)
 """The drafts' From: the reader's name as a blank, like the blanks of the body. Built as an

@@ -21,6 +21,7 @@ from .links import (
     PACK_ZIP,
     SCENARIO_LIST_MARKER,
     SCENARIOS_INDEX,
+    SOURCES_PAGE,
     TEMPLATES_JSON,
     TIMING_PAGE,
     relative,
@@ -28,7 +29,7 @@ from .links import (
     scenario_pdf,
     template_file,
 )
-from .schema import ANCHOR_INPUT_LABELS, SLUG_PATTERN
+from .schema import ANCHOR_INPUT_LABELS, SLUG_PATTERN, SOURCE_KINDS
 from .templating import make_env, md_escape
 
 
@@ -39,6 +40,16 @@ class PageKind:
     template: str
     pages: Callable[[Site], list[tuple[str, dict]]]
     """Returns (src_uri, extra template context) for every page of this kind."""
+
+
+def sources_context(site: Site) -> dict:
+    """Every source, grouped by kind (strongest kind first; sources without a kind last)."""
+    groups = []
+    for kind, (label, about) in (*SOURCE_KINDS.items(), (None, ("Kind not given", ""))):
+        refs = [r for r in site.references if r.source.kind == kind]
+        if refs:
+            groups.append({"kind": kind, "label": label, "about": about, "references": refs})
+    return {"groups": groups, "page": SOURCES_PAGE}
 
 
 def authoring_context() -> dict:
@@ -74,6 +85,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("site/scenarios_index.md.j2", lambda site: [(SCENARIOS_INDEX, {})]),
     PageKind("site/timing.md.j2", lambda site: [(TIMING_PAGE, {})]),
     PageKind("site/authoring.md.j2", lambda site: [(AUTHORING_PAGE, authoring_context())]),
+    PageKind("site/sources.md.j2", lambda site: [(SOURCES_PAGE, sources_context(site))]),
 )
 
 

@@ -361,33 +361,33 @@ WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"vendor-blog", "blog"})
 
 
 class Source(_Model):
-    """A public reference that backs a timing or a claim."""
+    """A public page that backs a timing or a claim, read before it was cited."""
 
     id: Slug
     """Short id used by timeline steps (`indeed-wait`)."""
 
     title: Name
-    """Title of the page or publication."""
+    """The page's own title, as the page shows it (not one guessed from its address)."""
 
     publisher: Name
-    """Who published it ("Indeed", "Princeton University Career Services")."""
+    """Who published it, spelled the same way in every file ("Indeed", "Robert Half")."""
 
-    url: HttpUrl
-    """Public address (http or https)."""
-
-    year: Annotated[int, Field(ge=1990, le=2100)] | None = None
-    """Year of publication, when known."""
-
-    kind: SourceKind | None = None
+    kind: SourceKind
     """What stands behind it: `university`, `public-service`, `professional-body`, `recruiter`,
     `job-board`, `survey`, `publisher`, `vendor-blog` or `blog` (shown next to each citation)."""
 
-    claim: Line | None = None
+    claim: Line
     """What it supports, in one short line of our own words ("US, 2017: 80% of HR managers
     weigh thank-you notes")."""
 
-    checked: dt.date | None = None
+    checked: dt.date
     """The date someone last read the page and found it says what `claim` says (2026-11-30)."""
+
+    url: HttpUrl
+    """Public address (https; the lint flags http and staging or test hosts)."""
+
+    year: Annotated[int, Field(ge=1990, le=2100)] | None = None
+    """Year of publication, when known."""
 
 
 SHARED_AVOID_PHRASES: tuple[str, ...] = (

@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .load import RawScenario, load_text, read_limited
 from .schema import SOURCE_KINDS, Source, _Model
+from .validate import SiteRules, character_errors
 
 REGISTRY_NAME = "sources.yml"
 """The guide pages' sources, in the docs folder (`content/sources.yml`)."""
@@ -68,8 +69,11 @@ def publisher_key(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", name.casefold())
 
 
-def load(project_root: Path, relative: str) -> tuple[Registry, RawScenario | None, list]:
-    """The registry (empty when the project has none), its raw file, and its errors."""
+def load(
+    project_root: Path, relative: str, rules: SiteRules | None = None
+) -> tuple[Registry, RawScenario | None, list]:
+    """The registry (empty when the project has none), its raw file, and its errors. Its text
+    is held to the scenario files' rules on characters (no invisible or undrawable ones)."""
     path = project_root / relative
     if not path.is_file():
         return Registry(), None, []
@@ -77,6 +81,9 @@ def load(project_root: Path, relative: str) -> tuple[Registry, RawScenario | Non
         raw = load_text(read_limited(path, relative), relative)
     except ScenarioErrors as exc:
         return Registry(), None, list(exc.errors)
+    characters = list(character_errors(raw, rules or SiteRules()))
+    if characters:
+        return Registry(), raw, characters
     try:
         return Registry.model_validate(raw.data), raw, []
     except ValidationError as exc:

@@ -483,6 +483,11 @@ def _character_errors(raw: RawScenario, rules: SiteRules) -> Iterator[ScenarioEr
         yield error(offset, span, message)
 
 
+def character_errors(raw: RawScenario, rules: SiteRules) -> Iterator[ScenarioError]:
+    """Invisible characters, and characters the PDF fonts cannot draw, in any YAML input."""
+    return _character_errors(raw, rules)
+
+
 def _id_errors(raw: RawScenario, rules: SiteRules) -> Iterator[ScenarioError]:
     """A scenario id that is already the name of one of the site's own pages or folders."""
     scenario_id = raw.data.get("id") if isinstance(raw.data, dict) else None

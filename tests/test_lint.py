@@ -62,6 +62,9 @@ sources:
   - id: guide
     title: A guide
     publisher: Someone
+    kind: university
+    claim: Ask after a week.
+    checked: 2026-11-30
     url: https://example.org/guide
 """
 
@@ -204,6 +207,7 @@ FILLED = {
     "tips.dont[0]": "Apologise for the parts you skipped.",
     "sources[0].title": "Take-home assignment guide",
     "sources[0].publisher": "Example Careers",
+    "sources[0].claim": "Send a short note the day you hand in the task.",
 }
 
 
@@ -252,7 +256,11 @@ def test_the_scaffold_passes_strict_once_its_todos_are_filled(project: Path) -> 
     )
     text = text.replace('"TODO one thing to do."', FILLED["tips.do[0]"])
     text = text.replace('"TODO one thing to avoid."', FILLED["tips.dont[0]"])
-    text = text.replace('"TODO the page title"', FILLED["sources[0].title"])
+    text = text.replace("\"TODO the page's own title\"", FILLED["sources[0].title"])
+    text = text.replace(
+        '"TODO what this page supports, in one line of your own words"',
+        FILLED["sources[0].claim"],
+    )
     text = text.replace('"TODO who published it"', FILLED["sources[0].publisher"])
     text = text.replace("https://example.org/TODO", "https://example.org/take-home")
     path.write_text(text)

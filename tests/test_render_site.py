@@ -217,14 +217,15 @@ def test_shared_details_fill_every_scenario_sentence_grammatically() -> None:
     for s in site.scenarios:
         for p in s.placeholders:
             owners.setdefault(p.key, []).append((s, p))
-    assert len(owners["recent_update"]) > 1  # keys are shared: the check has work to do
+    # Keys are shared across scenarios (the reader types them once): the check has work to do.
+    assert sum(len(pairs) > 1 for pairs in owners.values()) >= 5
     problems = []
     for key, pairs in owners.items():
         values = {v: s.id for s, p in pairs for v in suggested_values(p)}
         for s, _ in pairs:
             examples = {p.key: p.example for p in s.placeholders}
             for t in s.templates:
-                for before, after in slots(t.subject + "\n" + t.body, key, examples):
+                for before, after in slots((t.subject or "") + "\n" + t.body, key, examples):
                     problems += [
                         f"{s.id}/{t.id}: {{{key}}} with {value!r} (from {source}): "
                         f"{problem}: {before}{value}{after}"

@@ -26,6 +26,7 @@ from ..links import (
     DOWNLOADS_MARKER,
     SCENARIO_LIST_MARKER,
     SCENARIOS_INDEX,
+    SOURCES_PAGE,
     TIMING_PAGE,
     chapter_anchor,
     scenario_anchor,
@@ -104,7 +105,7 @@ def convert_chapters(
     chooser_path: Sequence[chooser.Step] = (),
 ) -> list[Chapter]:
     """Hand-written pages to print HTML, with links retargeted inside the PDF."""
-    targets = {SCENARIOS_INDEX: "part-scenarios"}
+    targets = {SCENARIOS_INDEX: "part-scenarios", SOURCES_PAGE: "ch-references"}
     for entry in entries:
         if entry.kind == "page":
             targets[entry.src_uri] = chapter_anchor(entry.src_uri)

@@ -351,7 +351,10 @@
       if (plan.ideal) range.push("ideally " + showMoment(plan.ideal));
       if (plan.latest) range.push("latest " + showMoment(plan.latest));
       var template = data.templates.filter(function (t) { return t.id === step.template; })[0];
+      var flags = [step.optional ? "optional" : "", step.ours ? "our suggestion" : ""]
+        .filter(Boolean).join(", ");
       var description = step.when + " (" + range.join(", ") + ")." +
+        (flags ? " This step is " + flags + "." : "") +
         (template ? " Template: " + template.title + "." : "") + " " + window.location.href.split("#")[0];
       lines.push(
         "BEGIN:VEVENT",
@@ -359,7 +362,7 @@
         "DTSTAMP:" + stamp,
         "DTSTART" + icsStamp(start),
         "DTEND" + icsStamp(end),
-        "SUMMARY:" + icsEscape(step.title + " (" + data.title + ")"),
+        "SUMMARY:" + icsEscape(step.title + (step.optional ? " (optional)" : "") + " (" + data.title + ")"),
         "DESCRIPTION:" + icsEscape(description),
         "TRANSP:TRANSPARENT",
         "BEGIN:VALARM",

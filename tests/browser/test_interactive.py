@@ -494,3 +494,29 @@ def test_eml_headers_keep_what_the_reader_typed_and_refuse_bad_addresses(
     # An address that is not a plain ASCII dot-atom falls back to the example sender.
     assert sender.addr_spec == "your-address@example.invalid"
     assert message["Subject"] == f"Thank you: {role} interview"
+
+
+def test_a_reply_in_the_thread_offers_its_text_without_a_subject_mail_link_or_draft(
+    page: Page, site_model
+) -> None:
+    s, t = next(
+        (s, t) for s in site_model.scenarios for t in s.templates if t.reply
+    )
+    labels = {p.key: p.label for p in s.placeholders}
+    page.goto(f"/{s.src_uri.removesuffix('.md')}/")
+    values = {key: f"value of {key}" for key in t.placeholder_keys}
+    fill_panel(page, values)
+    box = page.locator(f'.fu-template[data-template="{t.id}"]')
+    expect(box.locator(".fu-reply")).to_contain_text("a reply in the existing email thread")
+    for absent in ("[data-fu-mailto]", "[data-fu-eml]", '[data-fu-copy="subject"]', ".fu-subject-text"):
+        assert box.locator(absent).count() == 0, absent
+    box.get_by_role("button", name="Copy text for your reply").click()
+    expect(box.locator("[data-fu-copy-status]")).to_contain_text("reply in the existing thread")
+    body = re.sub(
+        r"\{([a-z][a-z0-9_]*)\}",
+        lambda m: values.get(m.group(1)) or f"[{labels[m.group(1)]}]",
+        t.body,
+    ).rstrip()
+    assert page.evaluate("navigator.clipboard.readText()") == body
+    expect(box.locator("[data-fu-meter]")).to_contain_text("goes as a reply in the existing thread")
+    assert page.locator(f'a[href$="/{t.id}.eml"]').count() == 0
