@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import links
-from .sources import citations, page_key
 from .schema import (
     ANCHOR_INPUT_LABELS,
     ANCHOR_LABELS,
@@ -22,6 +21,7 @@ from .schema import (
     placeholder_keys,
     template_tokens,
 )
+from .sources import citations, page_key
 
 if TYPE_CHECKING:
     from .chooser import Step
@@ -138,9 +138,11 @@ class StepView:
 
     @property
     def flags(self) -> str:
-        """"Optional", "Our suggestion" or both, for display; "" for a plain step."""
+        """ "Optional", "Our suggestion" or both, for display; "" for a plain step."""
         return ", ".join(
-            label for on, label in ((self.optional, "Optional"), (self.ours, "Our suggestion")) if on
+            label
+            for on, label in ((self.optional, "Optional"), (self.ours, "Our suggestion"))
+            if on
         )
 
 
@@ -222,7 +224,9 @@ def references(
                 found[key] = (registered[key], [], [])
             if key in found and page not in found[key][2]:
                 found[key][2].append(page)
-    refs = [Reference(source, tuple(cited), tuple(pages)) for source, cited, pages in found.values()]
+    refs = [
+        Reference(source, tuple(cited), tuple(pages)) for source, cited, pages in found.values()
+    ]
     return tuple(
         sorted(
             refs,
@@ -340,10 +344,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
             body_segments=split_segments(t.body, labels),
             placeholder_keys=tuple(keys),
         )
-    sources = {
-        s.id: source_view(i, s)
-        for i, s in enumerate(scenario.sources, start=1)
-    }
+    sources = {s.id: source_view(i, s) for i, s in enumerate(scenario.sources, start=1)}
     steps: list[StepView] = []
     numbers: dict[str, StepView] = {}
     anchors: list[str] = []
@@ -476,10 +477,7 @@ def scenario_data(scenario: ScenarioView) -> dict:
                 "body": t.body,
                 "placeholders": list(t.placeholder_keys),
                 "files": {
-                    **{
-                        ext: links.template_file(scenario.id, t.id, ext)
-                        for ext in t.file_types
-                    },
+                    **{ext: links.template_file(scenario.id, t.id, ext) for ext in t.file_types},
                 },
             }
             for t in scenario.templates

@@ -95,7 +95,9 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "one page under two titles, one publisher under two names, or one page written two ways",
     ),
-    Rule("FU114", "citation-unregistered", "warning", "a guide page links to an unregistered source"),
+    Rule(
+        "FU114", "citation-unregistered", "warning", "a guide page links to an unregistered source"
+    ),
 )
 RULES_BY_KEY = {key: rule for rule in RULES for key in (rule.code, rule.name)}
 
@@ -400,7 +402,11 @@ def _sources(ctx: _Context) -> None:
                 "a job board, a survey) or say in the text that it is one guide's advice",
             )
     for i, note in enumerate(ctx.scenario.regions):
-        if note.timing and note.sources and all(kinds[s] in WEAK_SOURCE_KINDS for s in note.sources):
+        if (
+            note.timing
+            and note.sources
+            and all(kinds[s] in WEAK_SOURCE_KINDS for s in note.sources)
+        ):
             ctx.add(
                 "FU111",
                 ("regions", i, "sources"),

@@ -17,9 +17,9 @@ from . import lint, pdf, render_pack, render_site
 from .errors import ScenarioError
 from .expand import Site
 from .links import MARKERS
-from .sources import with_kinds
 from .options import BuildOptions
 from .project import Project
+from .sources import with_kinds
 
 log = logging.getLogger("mkdocs.plugins.followup")
 

@@ -92,9 +92,7 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
     known = {s.id for s in site.scenarios} | set(project.settings.hide)
     question, problems, notes = chooser.load(project.root, known, project.chooser_file)
     errors.extend(problems)
-    registry, registry_raw, problems = sources.load(
-        project.root, project.sources_file, rules
-    )
+    registry, registry_raw, problems = sources.load(project.root, project.sources_file, rules)
     errors.extend(problems)
     guide = guide_chapters(project.config.nav, project.docs_dir)
     site = dataclasses.replace(
@@ -120,7 +118,12 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
         cache = options.cache_root / "lint" if options.cache_root else None
         findings = lint(valid, load_word_list(project.root), cache_dir=cache)
         findings += lint_sources(
-            valid, registry.sources, registry_raw, guide, project.config.docs_dir, project.sources_file
+            valid,
+            registry.sources,
+            registry_raw,
+            guide,
+            project.config.docs_dir,
+            project.sources_file,
         )
         if options.lint == "strict":
             findings = strictly(findings)

@@ -132,7 +132,11 @@ class Project:
         folders = [f.resolve() for f in (self.scenarios_dir, self.local_scenarios_dir) if f]
         if path.suffix in (".yml", ".yaml") and any(path.is_relative_to(f) for f in folders):
             return True
-        inputs = (self.root / self.chooser_file, self.root / self.sources_file, self.root / WORD_LIST)
+        inputs = (
+            self.root / self.chooser_file,
+            self.root / self.sources_file,
+            self.root / WORD_LIST,
+        )
         return path in {p.resolve() for p in inputs}
 
 

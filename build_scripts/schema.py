@@ -298,7 +298,7 @@ class Template(_Model):
             )
         if self.subject is not None and re.match(r"(?i)\s*(re|fwd?|aw|sv|vs)\s*:", self.subject):
             raise ValueError(
-                "subject starts like a reply or a forward (\"Re:\"), but the buttons start a "
+                'subject starts like a reply or a forward ("Re:"), but the buttons start a '
                 "new email: write reply: true and no subject for a reply in the thread"
             )
         return self

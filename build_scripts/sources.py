@@ -20,7 +20,9 @@ from .validate import SiteRules, character_errors
 REGISTRY_NAME = "sources.yml"
 """The guide pages' sources, in the docs folder (`content/sources.yml`)."""
 
-_TEST_HOST = re.compile(r"(?:^|[.-])(?:staging|stage|test|testing|dev|preview|localhost|local)(?:[.-]|$)")
+_TEST_HOST = re.compile(
+    r"(?:^|[.-])(?:staging|stage|test|testing|dev|preview|localhost|local)(?:[.-]|$)"
+)
 
 _LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^)\s]+)\)")
 """An inline Markdown link to a web address (images left out): how the guide pages cite."""

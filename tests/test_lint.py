@@ -256,7 +256,7 @@ def test_the_scaffold_passes_strict_once_its_todos_are_filled(project: Path) -> 
     )
     text = text.replace('"TODO one thing to do."', FILLED["tips.do[0]"])
     text = text.replace('"TODO one thing to avoid."', FILLED["tips.dont[0]"])
-    text = text.replace("\"TODO the page's own title\"", FILLED["sources[0].title"])
+    text = text.replace('"TODO the page\'s own title"', FILLED["sources[0].title"])
     text = text.replace(
         '"TODO what this page supports, in one line of your own words"',
         FILLED["sources[0].claim"],

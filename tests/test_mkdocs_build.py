@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -31,6 +32,39 @@ def test_strict_build_of_the_real_content_logs_no_warnings(tmp_path: Path, mkdoc
         assert f'href="../scenarios/{scenario.id}/"' in timing
     assert not (tmp_path / "site" / "scenarios" / "post-interview.yml").exists()
     assert (tmp_path / "site" / "schema" / "scenario.schema.json").is_file()
+    _sources_are_shown_with_their_kinds(tmp_path / "site", site)
+
+
+def _sources_are_shown_with_their_kinds(built: Path, site) -> None:
+    """Every source once on the Sources page, under its kind, with its claim and checked date;
+    every scenario citation and every guide link to a source labelled with the kind."""
+    page = (built / "sources" / "index.html").read_text(encoding="utf-8")
+    assert not (built / "content" / "sources.yml").exists()
+    assert not (built / "sources.yml").exists()
+    text = html.unescape(page)
+    for ref in site.references:
+        assert page.count(f'href="{ref.source.url}"') == 1, ref.source.url
+        assert ref.source.claim in text, ref.source.claim
+    assert page.count("Checked 2026-") == len(site.references)
+    labels = re.findall(r"<h2 id=\"([a-z-]+)\">", page)
+    assert labels[0] == "university"
+    assert "vendor-blog" in labels
+    assert "no-kind" not in labels
+    for scenario in site.scenarios:
+        scenario_html = (built / "scenarios" / scenario.id / "index.html").read_text("utf-8")
+        for step in scenario.steps:
+            for source in step.sources:
+                label = f'[{source.number}<span class="fu-cite-kind"> · {source.kind_label}'
+                assert label in scenario_html
+    guide = (built / "why-follow-up" / "index.html").read_text(encoding="utf-8")
+    cited = re.findall(
+        r'<a href="(https://[^"]+)">[^<]*</a> <span class="fu-kind" title="[^"]*">([^<]+)</span>',
+        guide,
+    )
+    assert len(cited) >= 3, guide
+    kinds = {ref.source.url: ref.source.kind_label for ref in site.references}
+    for url, label in cited:
+        assert kinds.get(url, label) == label
 
 
 def _nav_links(html: str) -> list[str]:

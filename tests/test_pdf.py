@@ -98,9 +98,16 @@ def test_every_contents_entry_points_at_the_page_where_its_heading_is(
 def test_every_template_subject_is_printed_with_its_blanks(built: Path, site_model) -> None:
     # Compared without spaces: pdftotext puts a space where a blank's padding ends.
     text = re.sub(r"\s+", "", pdftotext(built / GUIDE_PDF))
+    replies = 0
     for scenario in site_model.scenarios:
         for template in scenario.templates:
+            if template.reply:
+                replies += 1
+                continue
             assert re.sub(r"\s+", "", blanks_text(template.subject_segments)) in text
+    # A reply has no subject: it says to press Reply in the thread instead.
+    assert replies > 5
+    assert text.count("Sendas:areplyintheexistingthread") == replies
 
 
 def test_worksheets_are_fillable_with_predictable_field_names(built: Path, site_model) -> None:
@@ -259,11 +266,20 @@ def test_the_guide_ends_with_every_source_once(built: Path, site_model) -> None:
         "",
         "".join(pdftotext(built / GUIDE_PDF, n) for n in range(first, len(reader.pages) + 1)),
     )
-    urls = {source.url for s in site_model.scenarios for source in s.sources}
-    for url in urls:
-        assert text.count(re.sub(r"\s+", "", url)) >= 1, url
-    # One entry per address, each saying which scenarios cite it.
-    assert text.count("Citedin") == len(urls)
+    refs = site_model.references
+    for ref in refs:
+        assert text.count(re.sub(r"\s+", "", ref.source.url)) >= 1, ref.source.url
+    # One entry per page, each with its kind and checked date, saying what cites it: the
+    # scenarios' sources and the guide pages' registered ones.
+    assert text.count("Citedin") == len(refs)
+    assert text.count("Checked2026-") == len(refs)
+    assert {r.source.kind for r in refs} >= {"university", "recruiter", "job-board", "survey"}
+    for kind in {r.source.kind_label for r in refs}:
+        assert re.sub(r"\s+", "", kind) in text, kind
+    guide_only = [r for r in refs if r.cited_in_guide and not r.cited_by]
+    assert guide_only, "the guide pages cite sources of their own"
+    for ref in guide_only:
+        assert re.sub(r"\s+", "", ref.source.url) in text
 
 
 def test_worksheet_fields_are_named_for_people_not_by_their_ids(built: Path, site_model) -> None:

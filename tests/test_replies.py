@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from helpers import ROOT
 
 from build_scripts import render_pack, render_site
 from build_scripts.expand import expand
@@ -14,7 +15,6 @@ from build_scripts.links import TEMPLATES_JSON, template_file
 from build_scripts.load import load_text
 from build_scripts.render_site import Downloads
 from build_scripts.validate import validate
-from helpers import ROOT
 
 SCENARIO = """\
 id: demo
@@ -103,7 +103,9 @@ def test_a_reply_has_no_subject_and_a_new_email_has_one(change: str, message: st
     assert any(message in p for p in found), found
 
 
-@pytest.mark.parametrize("subject", ["Re: Data Analyst role", "RE : role", "Fwd: role", "AW: Stelle"])
+@pytest.mark.parametrize(
+    "subject", ["Re: Data Analyst role", "RE : role", "Fwd: role", "AW: Stelle"]
+)
 def test_a_subject_dressed_as_a_reply_or_forward_is_refused(subject: str) -> None:
     text = SCENARIO.replace("Data Analyst role: any news?", subject)
     found = problems(text)
@@ -140,9 +142,11 @@ def test_the_page_shows_a_reply_without_subject_mail_link_or_draft() -> None:
     for absent in ("fu-subject-text", "data-fu-mailto", "data-fu-eml", 'data-fu-copy="subject"'):
         assert absent not in reply
     assert 'data-fu-copy="body"' in reply
-    assert "check-in.eml" not in page.markdown and "fresh.eml" in page.markdown
+    assert "check-in.eml" not in page.markdown
+    assert "fresh.eml" in page.markdown
     fresh = page.markdown.split('data-template="fresh"')[1]
-    assert "data-fu-mailto" in fresh and "fu-subject-text" in fresh
+    assert "data-fu-mailto" in fresh
+    assert "fu-subject-text" in fresh
 
 
 def test_optional_and_own_steps_are_labelled_and_need_no_source() -> None:
@@ -157,5 +161,5 @@ def test_optional_and_own_steps_are_labelled_and_need_no_source() -> None:
     assert "Our suggestion</span>" in close
     first = page.markdown.split('id="step-first"')[1].split("</li>")[0]
     assert "fu-flag" not in first
-    assert "[1<span class=\"fu-cite-kind\"> · University</span>]" in first
+    assert '[1<span class="fu-cite-kind"> · University</span>]' in first
     assert site.scenarios[0].steps[1].flags == "Optional, Our suggestion"

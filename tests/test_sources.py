@@ -91,7 +91,7 @@ def lint_texts(*texts: str, registry: str | None = None, guide: tuple = ()) -> l
 
 def test_a_source_reads_its_kind_claim_and_checked_date() -> None:
     raw = load_text(scenario_text("demo", "uni", UNIVERSITY).encode(), "content/scenarios/d.yml")
-    (scenario, _), = validate([raw])[0]
+    ((scenario, _),) = validate([raw])[0]
     source = scenario.sources[0]
     assert source.kind == "university"
     assert source.claim == "Send a thank-you within 24 hours."
@@ -109,7 +109,8 @@ def test_an_unknown_kind_is_an_error_naming_the_file_line_and_the_kinds() -> Non
         line,
         "sources[0].kind",
     )
-    assert "university" in error.message and "vendor-blog" in error.message
+    assert "university" in error.message
+    assert "vendor-blog" in error.message
 
 
 def test_a_timing_backed_only_by_blogs_is_a_warning_until_a_stronger_source_joins() -> None:
@@ -165,8 +166,9 @@ def test_one_publisher_under_two_names_is_found() -> None:
     renamed = scenario_text(
         "two",
         "uni",
-        UNIVERSITY.replace("Example University Career Center", "Example university career-center")
-        .replace("/thank-you", "/other-page"),
+        UNIVERSITY.replace(
+            "Example University Career Center", "Example university career-center"
+        ).replace("/thank-you", "/other-page"),
     )
     found = lint_texts(first, renamed)
     assert any("sources[0].publisher: warning FU113" in f and "spelled" in f for f in found)
@@ -182,9 +184,10 @@ def test_one_publisher_under_two_names_is_found() -> None:
 
 
 def test_consistent_sources_in_two_files_are_quiet() -> None:
-    assert lint_texts(
-        scenario_text("one", "uni", UNIVERSITY), scenario_text("two", "uni", UNIVERSITY)
-    ) == []
+    assert (
+        lint_texts(scenario_text("one", "uni", UNIVERSITY), scenario_text("two", "uni", UNIVERSITY))
+        == []
+    )
 
 
 def test_a_guide_link_to_an_unregistered_page_is_found_with_its_line_and_column() -> None:
@@ -196,15 +199,16 @@ def test_a_guide_link_to_an_unregistered_page_is_found_with_its_line_and_column(
     )
     found = lint_texts(scenario_text("one", "uni", UNIVERSITY), guide=(page,))
     assert any(
-        f.startswith("content/why.md:5:3: link: warning FU114 citation-unregistered")
-        for f in found
+        f.startswith("content/why.md:5:3: link: warning FU114 citation-unregistered") for f in found
     ), found
     registry = "sources:\n" + UNIVERSITY.replace("id: uni", "id: firm").replace(
         "https://careers.example-university.edu/thank-you", "https://press.example-firm.com/release"
     ).replace("Example University Career Center", "Example Firm").replace(
         "kind: university", "kind: survey"
     )
-    assert lint_texts(scenario_text("one", "uni", UNIVERSITY), registry=registry, guide=(page,)) == []
+    assert (
+        lint_texts(scenario_text("one", "uni", UNIVERSITY), registry=registry, guide=(page,)) == []
+    )
 
 
 def test_guide_links_get_their_kind_after_them_but_not_in_code() -> None:
@@ -227,13 +231,17 @@ def test_a_broken_registry_fails_check_with_the_file_line_and_no_traceback(proje
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert re.search(
-        r"content/sources\.yml:6:5: sources\[0\]\.claims: unknown key 'claims'; did you mean 'claim'\?",
+        r"content/sources\.yml:6:5: sources\[0\]\.claims: "
+        r"unknown key 'claims'; did you mean 'claim'\?",
         result.stderr,
     ), result.stderr
 
 
 def test_every_built_in_source_has_a_kind_a_claim_and_a_checked_date() -> None:
-    files = sorted((ROOT / "content" / "scenarios").glob("*.yml")) + [ROOT / "content" / "sources.yml"]
+    files = [
+        *sorted((ROOT / "content" / "scenarios").glob("*.yml")),
+        ROOT / "content" / "sources.yml",
+    ]
     counted = 0
     for file in files:
         for source in yaml.safe_load(file.read_text(encoding="utf-8")).get("sources", []):

@@ -499,16 +499,19 @@ def test_eml_headers_keep_what_the_reader_typed_and_refuse_bad_addresses(
 def test_a_reply_in_the_thread_offers_its_text_without_a_subject_mail_link_or_draft(
     page: Page, site_model
 ) -> None:
-    s, t = next(
-        (s, t) for s in site_model.scenarios for t in s.templates if t.reply
-    )
+    s, t = next((s, t) for s in site_model.scenarios for t in s.templates if t.reply)
     labels = {p.key: p.label for p in s.placeholders}
     page.goto(f"/{s.src_uri.removesuffix('.md')}/")
     values = {key: f"value of {key}" for key in t.placeholder_keys}
     fill_panel(page, values)
     box = page.locator(f'.fu-template[data-template="{t.id}"]')
     expect(box.locator(".fu-reply")).to_contain_text("a reply in the existing email thread")
-    for absent in ("[data-fu-mailto]", "[data-fu-eml]", '[data-fu-copy="subject"]', ".fu-subject-text"):
+    for absent in (
+        "[data-fu-mailto]",
+        "[data-fu-eml]",
+        '[data-fu-copy="subject"]',
+        ".fu-subject-text",
+    ):
         assert box.locator(absent).count() == 0, absent
     box.get_by_role("button", name="Copy text for your reply").click()
     expect(box.locator("[data-fu-copy-status]")).to_contain_text("reply in the existing thread")
