@@ -329,6 +329,7 @@ def test_every_prose_field_of_the_example_is_spell_checked() -> None:
         "templates[0].body",
         "tips.do[0]",
         "tips.dont[0]",
+        "sources[0].claim",
         "regions[0].timing",
         "regions[0].note",
         "avoid[0]",

@@ -254,7 +254,7 @@ def test_every_page_has_its_own_escaped_description_and_open_graph_tags(
     assert post["description"] == HOSTILE_SUMMARY
     assert post["og:title"] == HOSTILE_TITLE
     assert descriptions["etiquette"] == 'Etiquette "rules" <b>here</b>'
-    assert descriptions["why-follow-up"].startswith("Once the interview ends, the people you met")
+    assert descriptions["why-follow-up"].startswith("When the interview ends, the people you met")
 
     # Without site_url there is no address to give: no og:url, no og:type.
     build_site(project, site, site_url="")

@@ -59,7 +59,11 @@ def test_every_built_eml_parses_without_defects_with_a_valid_from(site) -> None:
     checked = 0
     for scenario in site.scenarios:
         for template in scenario.templates:
-            raw = outputs[links.template_file(scenario.id, template.id, "eml")]
+            eml = links.template_file(scenario.id, template.id, "eml")
+            if template.reply:  # a draft would start a new thread: there is none
+                assert eml not in outputs
+                continue
+            raw = outputs[eml]
             subject, body = render_pack.as_text(template).removesuffix("\n").split("\n\n", 1)
             assert_valid_draft(raw, subject.removeprefix("Subject: "), body)
             checked += 1

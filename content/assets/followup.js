@@ -567,11 +567,14 @@
             " characters as a link; mail apps break near 2,000). Use Copy email instead.");
         });
       }
-      actions.querySelector("[data-fu-eml]").addEventListener("click", function () {
-        var email = filled(template, data, values);
-        download(data.id + "-" + template.id + ".eml", "message/rfc822", emlFile(email, data, values));
-        announce(status, "Draft downloaded: open it in your mail app.");
-      });
+      var eml = actions.querySelector("[data-fu-eml]");
+      if (eml) {  /* a reply in a thread has no draft: a draft would start a new thread */
+        eml.addEventListener("click", function () {
+          var email = filled(template, data, values);
+          download(data.id + "-" + template.id + ".eml", "message/rfc822", emlFile(email, data, values));
+          announce(status, "Draft downloaded: open it in your mail app.");
+        });
+      }
     });
 
     var planner = root.querySelector("[data-fu-planner]");

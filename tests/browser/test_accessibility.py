@@ -20,6 +20,7 @@ def site_pages() -> list[str]:
         "/",
         *sorted(f"/{name}/" for name in guide),
         "/timing/",
+        "/sources/",
         "/add-a-scenario/",
         "/scenarios/",
         *(f"/scenarios/{s.id}/" for s in site.scenarios),

@@ -219,8 +219,10 @@ def test_planner_uses_the_interview_time_for_hour_steps(page: Page) -> None:
         "Latest Fri, 20 Nov 2026, 15:30"
     )
     second = page.locator('.fu-step[data-step="2"] [data-fu-dates]')
-    # 1-10 business days after the thank-you (Thursday evening): Friday to Thursday week.
-    expect(second).to_have_text("Earliest Fri, 20 Nov 2026 · Latest Thu, 3 Dec 2026")
+    # 7-14 days after the interview, ideally 8: calendar days, so the time of day drops.
+    expect(second).to_have_text(
+        "Earliest Thu, 26 Nov 2026 · Ideal Fri, 27 Nov 2026 · Latest Thu, 3 Dec 2026"
+    )
 
 
 def test_quality_meter_flags_a_long_subject_blanks_and_phrases(page: Page) -> None:
@@ -228,10 +230,10 @@ def test_quality_meter_flags_a_long_subject_blanks_and_phrases(page: Page) -> No
     meter = page.locator('.fu-template[data-template="brief"] [data-fu-meter]')
     expect(meter).to_contain_text("Once you fill in your details above")
     page.get_by_label("Company").fill("Northwind Health")
-    expect(meter).to_contain_text("Still blank: Interviewer's name")
-    long_name = "Dr Alexandra Konstantinopoulou-Whitfield"
-    page.get_by_label("Interviewer's name").fill(long_name)
-    subject = f"Thanks for your time today, {long_name}"
+    expect(meter).to_contain_text("Still blank: Job title, Interviewer's name")
+    long_role = "Senior Clinical Data Quality and Reporting Analyst"
+    page.get_by_label("Job title").fill(long_role)
+    subject = f"{long_role} role: thanks for your time"
     assert len(subject) > 60
     expect(meter.locator(".fu-meter-bad")).to_contain_text(f"Subject: {len(subject)} characters")
     page.get_by_label("Topic you discussed").fill("just checking in on the plans")
@@ -243,6 +245,7 @@ def test_quality_meter_flags_a_long_subject_blanks_and_phrases(page: Page) -> No
 
 def test_pack_zip_and_json_hold_every_template(built_site: Path, site_model) -> None:
     data = json.loads((built_site / "downloads" / "templates.json").read_text())
+    replies = {(s.id, t.id) for s in site_model.scenarios for t in s.templates if t.reply}
     expected = {(s.id, t.id) for s in site_model.scenarios for t in s.templates}
     assert {(s["id"], t["id"]) for s in data["scenarios"] for t in s["templates"]} == expected
     for s in data["scenarios"]:
@@ -251,8 +254,9 @@ def test_pack_zip_and_json_hold_every_template(built_site: Path, site_model) -> 
     with zipfile.ZipFile(built_site / "downloads" / "follow-up-templates.zip") as archive:
         names = set(archive.namelist())
         for scenario_id, template_id in expected:
-            for ext in ("txt", "eml"):
-                assert f"follow-up-templates/{scenario_id}/{template_id}.{ext}" in names
+            assert f"follow-up-templates/{scenario_id}/{template_id}.txt" in names
+            draft = f"follow-up-templates/{scenario_id}/{template_id}.eml"
+            assert (draft in names) == ((scenario_id, template_id) not in replies)
         assert "follow-up-templates/templates.json" in names
         eml = archive.read("follow-up-templates/post-interview/standard.eml")
         assert email.message_from_bytes(eml, policy=email.policy.default)["X-Unsent"] == "1"
@@ -425,11 +429,12 @@ def brace_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = copy_project(tmp_path_factory.mktemp("braces") / "project")
     source = project / "content/scenarios/post-interview.yml"
     text = source.read_text(encoding="utf-8")
-    text = text.replace(
-        'subject: "Thank you: {role} interview"',
-        'subject: "Thank you: {role} interview (ref {{2024-17}})"',
+    changed = text.replace(
+        'subject: "{role} interview: thank you"',
+        'subject: "{role} interview: thank you (ref {{2024-17}})"',
     )
-    source.write_text(text, encoding="utf-8")
+    assert changed != text
+    source.write_text(changed, encoding="utf-8")
     site = project / "site"
     site.mkdir()
     handler = functools.partial(_QuietHandler, directory=str(site))
@@ -453,7 +458,7 @@ def test_literal_braces_come_out_single_in_copy_mail_link_and_eml(
     page.goto(brace_site + "/scenarios/post-interview/")
     fill_panel(page, {"role": "Data Analyst"})
     card = page.locator('.fu-template[data-template="standard"]')
-    expected = "Thank you: Data Analyst interview (ref {2024-17})"
+    expected = "Data Analyst interview: thank you (ref {2024-17})"
     card.get_by_role("button", name="Copy subject").click()
     assert page.evaluate("navigator.clipboard.readText()") == expected
     href = card.get_by_role("link", name="Open in email app").get_attribute("href")
@@ -493,7 +498,7 @@ def test_eml_headers_keep_what_the_reader_typed_and_refuse_bad_addresses(
     assert sender.display_name == name
     # An address that is not a plain ASCII dot-atom falls back to the example sender.
     assert sender.addr_spec == "your-address@example.invalid"
-    assert message["Subject"] == f"Thank you: {role} interview"
+    assert message["Subject"] == f"{role} interview: thank you"
 
 
 def test_a_reply_in_the_thread_offers_its_text_without_a_subject_mail_link_or_draft(

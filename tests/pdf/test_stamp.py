@@ -167,7 +167,9 @@ def test_the_footer_settings_in_mkdocs_yml_reach_the_guide_and_the_scenario_pdfs
         for content in footers:
             assert content.startswith(b"0.25 g BT ")
             assert baseline + b"/F0 9.5 Tf " in content
-    assert PdfReader(site / GUIDE_PDF).page_labels[:3] == ["Portada", "ii", "1"]
+    labels = PdfReader(site / GUIDE_PDF).page_labels
+    contents = labels.index("1") - 1  # the cover, then the contents in roman numerals
+    assert labels[: contents + 2] == ["Portada", *["ii", "iii", "iv", "v"][:contents], "1"]
     with pikepdf.open(site / scenario_pdf_path("post-interview")) as own:
         for page in own.pages:
             stamp_stream = page.obj.Contents[-1].read_bytes()
