@@ -130,36 +130,33 @@ def test_the_pack_has_no_draft_for_a_reply_and_its_text_says_to_reply() -> None:
     assert (fresh["reply"], sorted(fresh["files"])) == (False, ["eml", "txt"])
 
 
+def demo_page(site) -> str:
+    """The demo scenario's generated page (Markdown with its HTML blocks)."""
+    pages = render_site.render(site, ROOT / "templates", Downloads({}))
+    return next(p.markdown for p in pages if p.src_uri == "scenarios/demo.md")
+
+
 def test_the_page_shows_a_reply_without_subject_mail_link_or_draft() -> None:
-    site = site_of()
-    (page,) = [
-        p
-        for p in render_site.render(site, ROOT / "templates", Downloads({}))
-        if p.src_uri == "scenarios/demo.md"
-    ]
-    reply = page.markdown.split('data-template="check-in"')[1].split('data-template="fresh"')[0]
+    markdown = demo_page(site_of())
+    reply = markdown.split('data-template="check-in"')[1].split('data-template="fresh"')[0]
     assert "Send as:</span> a reply in the existing email thread" in reply
     for absent in ("fu-subject-text", "data-fu-mailto", "data-fu-eml", 'data-fu-copy="subject"'):
         assert absent not in reply
     assert 'data-fu-copy="body"' in reply
-    assert "check-in.eml" not in page.markdown
-    assert "fresh.eml" in page.markdown
-    fresh = page.markdown.split('data-template="fresh"')[1]
+    assert "check-in.eml" not in markdown
+    assert "fresh.eml" in markdown
+    fresh = markdown.split('data-template="fresh"')[1]
     assert "data-fu-mailto" in fresh
     assert "fu-subject-text" in fresh
 
 
 def test_optional_and_own_steps_are_labelled_and_need_no_source() -> None:
     site = site_of()
-    (page,) = [
-        p
-        for p in render_site.render(site, ROOT / "templates", Downloads({}))
-        if p.src_uri == "scenarios/demo.md"
-    ]
-    close = page.markdown.split('id="step-close"')[1].split("</li>")[0]
+    markdown = demo_page(site)
+    close = markdown.split('id="step-close"')[1].split("</li>")[0]
     assert '<span class="fu-flag">Optional</span>' in close
     assert "Our suggestion</span>" in close
-    first = page.markdown.split('id="step-first"')[1].split("</li>")[0]
+    first = markdown.split('id="step-first"')[1].split("</li>")[0]
     assert "fu-flag" not in first
     assert '[1<span class="fu-cite-kind"> · University</span>]' in first
     assert site.scenarios[0].steps[1].flags == "Optional, Our suggestion"
