@@ -422,8 +422,14 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
     )
 
 
-def expand(scenarios: Sequence[Scenario], source_files: dict[str, str]) -> Site:
-    """Build the site's view models. `source_files` maps scenario id to its YAML path."""
+def expand(
+    scenarios: Sequence[Scenario],
+    source_files: dict[str, str],
+    guide: Sequence[GuideEntry] = (),
+    registry: Sequence[Source] = (),
+) -> Site:
+    """Build the site's view models. `source_files` maps scenario id to its YAML path; the
+    guide's chapters and their registered sources (content/sources.yml) join the references."""
     ordered = sorted(scenarios, key=_sort_key)
     titles = {s.id: s.title for s in ordered}
     views = tuple(_expand_one(s, source_files.get(s.id, ""), titles) for s in ordered)
@@ -432,7 +438,12 @@ def expand(scenarios: Sequence[Scenario], source_files: dict[str, str]) -> Site:
         for cid, title in CATEGORY_TITLES.items()
         if any(v.category == cid for v in views)
     )
-    return Site(scenarios=views, categories=categories, references=references(views))
+    return Site(
+        scenarios=views,
+        categories=categories,
+        guide=tuple(guide),
+        references=references(views, guide, registry),
+    )
 
 
 def scenario_data(scenario: ScenarioView) -> dict:

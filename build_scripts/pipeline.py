@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from . import chooser, sources
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .expand import Site, expand
-from .expand import references as expand_references
 from .load import RawScenario, load_dir
 from .nav import guide_chapters
 from .options import BuildOptions, build_options
@@ -87,23 +86,21 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
     errors.extend(problems)
     ids_by_file = {raw.path: raw.data["id"] for raw in raws if isinstance(raw.data.get("id"), str)}
     log.debug("Step 3 - Expanding %d scenarios", len(valid))
-    site = expand([s for s, _ in valid], {s.id: raw.path for s, raw in valid})
+    registry, registry_raw, problems = sources.load(project.root, project.sources_file, rules)
+    errors.extend(problems)
+    guide = guide_chapters(project.config.nav, project.docs_dir)
+    site = expand(
+        [s for s, _ in valid], {s.id: raw.path for s, raw in valid}, guide, registry.sources
+    )
     # The chooser names scenarios, so it is checked against those that exist (or are hidden).
     known = {s.id for s in site.scenarios} | set(project.settings.hide)
     question, problems, notes = chooser.load(project.root, known, project.chooser_file)
     errors.extend(problems)
-    registry, registry_raw, problems = sources.load(project.root, project.sources_file, rules)
-    errors.extend(problems)
-    guide = guide_chapters(project.config.nav, project.docs_dir)
-    site = dataclasses.replace(
-        site,
-        chooser=tuple(chooser.steps(question, {s.id: s.title for s in site.scenarios})),
-        references=expand_references(site.scenarios, guide, registry.sources),
-    )
-    # The guide's pages, as the PDF prints them: each cited source's kind after its link.
     kinds = site.source_kinds
     site = dataclasses.replace(
         site,
+        chooser=tuple(chooser.steps(question, {s.id: s.title for s in site.scenarios})),
+        # The guide's pages as the PDF prints them: each cited source's kind after its link.
         guide=tuple(
             dataclasses.replace(g, markdown=sources.with_kinds(g.markdown, kinds))
             if g.kind == "page"

@@ -111,14 +111,21 @@ class Citation:
     url: str
 
 
+def _prose_lines(markdown: str) -> Iterator[tuple[int, str, bool]]:
+    """Each line of a page (with its line end), numbered from 1, and whether it is prose:
+    not a code fence and not inside a fenced code block."""
+    fenced = False
+    for number, line in enumerate(markdown.splitlines(keepends=True), start=1):
+        fence = line.lstrip().startswith(("```", "~~~"))
+        if fence:
+            fenced = not fenced
+        yield number, line, not (fence or fenced)
+
+
 def citations(markdown: str) -> Iterator[Citation]:
     """Every inline link to a web address in a Markdown page, outside code blocks."""
-    fenced = False
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced:
+    for number, line, prose in _prose_lines(markdown):
+        if not prose:
             continue
         for match in _LINK.finditer(line):
             yield Citation(number, match.start() + 1, match.group("text"), match.group("url"))
@@ -152,10 +159,6 @@ def with_kinds(markdown: str, kinds: Mapping[str, str]) -> str:
         name, about = SOURCE_KINDS[kind]
         return f'{match.group(0)} <span class="fu-kind" title="{about}">{name}</span>'
 
-    out: list[str] = []
-    fenced = False
-    for line in markdown.splitlines(keepends=True):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        out.append(line if fenced else _LINK.sub(label, line))
-    return "".join(out)
+    return "".join(
+        _LINK.sub(label, line) if prose else line for _, line, prose in _prose_lines(markdown)
+    )
