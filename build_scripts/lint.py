@@ -29,6 +29,9 @@ from .errors import KeyPath, ScenarioError, did_you_mean, format_key_path
 from .load import RawScenario
 from .project import WORD_LIST
 from .schema import (
+    CHANNEL_LIMITS,
+    CHANNELS,
+    INMAIL_SUBJECT_LIMIT,
     SHARED_AVOID_PHRASES,
     WEAK_SOURCE_KINDS,
     Prose,
@@ -97,6 +100,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "FU114", "citation-unregistered", "warning", "a guide page links to an unregistered source"
+    ),
+    Rule(
+        "FU115",
+        "channel-length",
+        "warning",
+        "a channel variant longer than its channel allows (LinkedIn limits, text, voicemail)",
     ),
 )
 RULES_BY_KEY = {key: rule for rule in RULES for key in (rule.code, rule.name)}
@@ -219,6 +228,33 @@ def _bodies(ctx: _Context) -> None:
             )
 
 
+def _channels(ctx: _Context) -> None:
+    """Each channel variant within its channel's length once filled in with the examples:
+    LinkedIn's limits for invitation notes and InMail, two text segments, a short voicemail."""
+    for i, template in enumerate(ctx.scenario.templates):
+        for j, variant in enumerate(template.channels):
+            where = ("templates", i, "channels", j)
+            unit, limit = CHANNEL_LIMITS[variant.channel]
+            filled = " ".join(_with_examples(variant.body, ctx.scenario).split())
+            size = len(filled) if unit == "characters" else len(filled.split())
+            if size > limit:
+                ctx.add(
+                    "FU115",
+                    (*where, "body"),
+                    f"this {CHANNELS[variant.channel][0]} is {size} {unit} with the example "
+                    f"values; keep it to {limit} {unit}",
+                )
+            if variant.subject is not None:
+                length = len(" ".join(_with_examples(variant.subject, ctx.scenario).split()))
+                if length > INMAIL_SUBJECT_LIMIT:
+                    ctx.add(
+                        "FU115",
+                        (*where, "subject"),
+                        f"InMail subject is {length} characters with the example values; "
+                        f"LinkedIn allows {INMAIL_SUBJECT_LIMIT}",
+                    )
+
+
 def _near_duplicates(ctx: _Context) -> None:
     bodies = [template.body.lower().split() for template in ctx.scenario.templates]
     for i, j in itertools.combinations(range(len(bodies)), 2):
@@ -237,7 +273,13 @@ def _unused_placeholders(ctx: _Context) -> None:
     used = {
         key
         for template in ctx.scenario.templates
-        for key in placeholder_keys(template.subject or "") + placeholder_keys(template.body)
+        for text in (
+            template.subject or "",
+            template.body,
+            *(v.subject or "" for v in template.channels),
+            *(v.body for v in template.channels),
+        )
+        for key in placeholder_keys(text)
     }
     for key in ctx.scenario.placeholders:
         if key not in used:
@@ -251,18 +293,22 @@ def _unused_placeholders(ctx: _Context) -> None:
 
 def _avoid_phrases(ctx: _Context) -> None:
     phrases = dict.fromkeys(p.lower() for p in (*SHARED_AVOID_PHRASES, *ctx.scenario.avoid))
-    for i in range(len(ctx.scenario.templates)):
-        for field in ("subject", "body"):
-            key_path = ("templates", i, field)
-            lowered = ctx.text(key_path).lower()
-            for phrase in phrases:
-                for match in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
-                    ctx.add(
-                        "FU105",
-                        key_path,
-                        f"'{phrase}' is on the avoid list: say what you want in plain words",
-                        offset=match.start(),
-                    )
+    paths = [
+        ("templates", i, *channel, field)
+        for i, template in enumerate(ctx.scenario.templates)
+        for channel in [(), *(("channels", j) for j in range(len(template.channels)))]
+        for field in ("subject", "body")
+    ]
+    for key_path in paths:
+        lowered = ctx.text(key_path).lower()
+        for phrase in phrases:
+            for match in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
+                ctx.add(
+                    "FU105",
+                    key_path,
+                    f"'{phrase}' is on the avoid list: say what you want in plain words",
+                    offset=match.start(),
+                )
 
 
 @cache
@@ -447,6 +493,7 @@ def _lint_one(scenario: Scenario, raw: RawScenario, words: frozenset[str]) -> li
     _check_lint_settings(ctx)
     _subjects(ctx)
     _bodies(ctx)
+    _channels(ctx)
     _near_duplicates(ctx)
     _unused_placeholders(ctx)
     _avoid_phrases(ctx)

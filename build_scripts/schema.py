@@ -258,6 +258,73 @@ class Placeholder(_Model):
     """A realistic example value ("Ms Rivera")."""
 
 
+Channel = Literal[
+    "linkedin-connection", "linkedin-message", "linkedin-inmail", "text", "phone", "voicemail"
+]
+"""Ways to send a message other than email, for a template's channel variants."""
+
+CHANNELS: dict[str, tuple[str, str]] = {
+    "linkedin-connection": (
+        "LinkedIn invitation",
+        "the note on a LinkedIn connection request (200 characters on a free account)",
+    ),
+    "linkedin-message": ("LinkedIn message", "a message to someone you are already connected to"),
+    "linkedin-inmail": (
+        "LinkedIn InMail",
+        "a paid message to someone you are not connected to (subject up to 200 characters)",
+    ),
+    "text": ("Text message", "a text to a recruiter who has texted you first"),
+    "phone": ("Phone call", "what to say when you call; a script to glance at, not to read out"),
+    "voicemail": ("Voicemail", "what to leave when nobody answers, in about 30 seconds"),
+}
+"""Each channel's tab label and what it is, in display order."""
+
+CHANNEL_LIMITS: dict[str, tuple[str, int]] = {
+    "linkedin-connection": ("characters", 200),
+    "linkedin-inmail": ("characters", 1900),
+    "linkedin-message": ("characters", 1000),
+    "text": ("characters", 320),
+    "voicemail": ("words", 80),
+    "phone": ("words", 180),
+}
+"""How long each channel's body may be once filled in with the examples: the hard limits
+LinkedIn sets (a free account's invitation note; InMail kept under LinkedIn's 2,000), two text
+message segments, and about 30 seconds of speech for a voicemail (the lint warns above them)."""
+
+INMAIL_SUBJECT_LIMIT = 200
+"""Characters LinkedIn allows in an InMail subject."""
+
+
+class Variant(_Model):
+    """The same message for another channel: a LinkedIn note, a text, a phone or voicemail
+    script. It uses the template's placeholders and is shown as a tab under the email."""
+
+    channel: Channel
+    """`linkedin-connection`, `linkedin-message`, `linkedin-inmail`, `text`, `phone` or
+    `voicemail`."""
+
+    when: Line
+    """When to choose this channel over email, in one line ("Only if the recruiter has been
+    texting you")."""
+
+    subject: Line | None = None
+    """Subject line, for `linkedin-inmail` only (LinkedIn requires one)."""
+
+    body: Text
+    """The message or script; may use the template's placeholders, written `{key}`."""
+
+    @model_validator(mode="after")
+    def _subject_for_inmail(self) -> Variant:
+        if self.channel == "linkedin-inmail" and self.subject is None:
+            raise ValueError("a linkedin-inmail variant needs a subject: LinkedIn requires one")
+        if self.channel != "linkedin-inmail" and self.subject is not None:
+            raise ValueError(
+                f"only a linkedin-inmail variant has a subject; remove it from this "
+                f"{self.channel} variant"
+            )
+        return self
+
+
 class Template(_Model):
     """A ready-to-send email."""
 
@@ -284,6 +351,10 @@ class Template(_Model):
     brace). It is sent exactly as written: one line per paragraph, a blank line between
     paragraphs."""
 
+    channels: tuple[Variant, ...] = Field(default=(), max_length=6)
+    """The same message for other channels (LinkedIn, text, phone, voicemail), one per
+    channel, shown as tabs next to the email."""
+
     @model_validator(mode="after")
     def _subject_or_reply(self) -> Template:
         if self.reply and self.subject is not None:
@@ -301,6 +372,10 @@ class Template(_Model):
                 'subject starts like a reply or a forward ("Re:"), but the buttons start a '
                 "new email: write reply: true and no subject for a reply in the thread"
             )
+        seen = [v.channel for v in self.channels]
+        for channel in seen:
+            if seen.count(channel) > 1:
+                raise ValueError(f"two variants for the channel {channel}: give one per channel")
         return self
 
 
@@ -358,6 +433,23 @@ SOURCE_KINDS: dict[str, tuple[str, str]] = {
 
 WEAK_SOURCE_KINDS: frozenset[str] = frozenset({"vendor-blog", "blog"})
 """Kinds that should not back a timing on their own (the lint warns)."""
+
+
+class Question(_Model):
+    """A question readers ask, answered in a few sentences; the FAQ page collects them all and
+    links each to its scenario."""
+
+    question: Line
+    """The question as a reader would ask it ("Can I follow up if they never gave a date?")."""
+
+    answer: Text
+    """A short answer in two to four sentences; the scenario page has the rest."""
+
+    @model_validator(mode="after")
+    def _is_a_question(self) -> Question:
+        if not self.question.rstrip().endswith("?"):
+            raise ValueError("a question ends with a question mark")
+        return self
 
 
 class Source(_Model):
@@ -469,6 +561,10 @@ class Scenario(_Model):
 
     related: tuple[Slug, ...] = ()
     """Ids of other scenarios worth reading next."""
+
+    faq: tuple[Question, ...] = Field(default=(), max_length=12)
+    """Questions readers ask about this situation, with short answers, for the FAQ page and
+    the scenario page."""
 
     regions: tuple[RegionalNote, ...] = Field(default=(), max_length=20)
     """Where timing or etiquette differs by country, one entry per region."""

@@ -299,9 +299,14 @@ def _semantic_errors(raw: RawScenario) -> Iterable[ScenarioError]:
 
     placeholders = data.get("placeholders") if isinstance(data, dict) else None
     declared = list(placeholders) if isinstance(placeholders, dict) else []
-    for i, _ in _items(data, "templates"):
+    for i, template in _items(data, "templates"):
         for field in ("subject", "body"):
             yield from _template_text_errors(raw, ("templates", i, field), declared)
+        for j, _ in _items(template, "channels"):
+            for field in ("subject", "body"):
+                yield from _template_text_errors(
+                    raw, ("templates", i, "channels", j, field), declared
+                )
 
 
 def _template_text_errors(
