@@ -154,6 +154,18 @@ class RelatedView:
 
 
 @dataclass(frozen=True)
+class FaqView:
+    """A question readers ask about a scenario, with its short answer."""
+
+    number: int
+    question: str
+    answer: tuple[str, ...]
+    """Paragraphs of the answer."""
+    anchor: str
+    """Its id on the FAQ page and in the guide (`faq-passed-deadline-1`)."""
+
+
+@dataclass(frozen=True)
 class ScenarioView:
     id: str
     title: str
@@ -184,6 +196,8 @@ class ScenarioView:
     max_words: int
     avoid: tuple[str, ...]
     """Phrases to avoid: the shared list plus the scenario's own, lowercase."""
+    faq: tuple[FaqView, ...] = ()
+    """Questions readers ask about this situation, in file order."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +262,16 @@ class Site:
     references: tuple[Reference, ...] = ()
     """Every source once, with the scenarios and guide pages that cite it, by publisher then
     title."""
+
+    @property
+    def faq_categories(self) -> tuple[CategoryView, ...]:
+        """The categories and scenarios that have questions, for the FAQ page and chapter."""
+        found = []
+        for category in self.categories:
+            asked = tuple(s for s in category.scenarios if s.faq)
+            if asked:
+                found.append(CategoryView(category.id, category.title, asked))
+        return tuple(found)
 
     @property
     def source_kinds(self) -> dict[str, str]:
@@ -419,6 +443,10 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         min_words=scenario.body_words.min,
         max_words=scenario.body_words.max,
         avoid=tuple(dict.fromkeys(p.lower() for p in (*SHARED_AVOID_PHRASES, *scenario.avoid))),
+        faq=tuple(
+            FaqView(n, q.question, paragraphs(q.answer), links.faq_anchor(scenario.id, n))
+            for n, q in enumerate(scenario.faq, start=1)
+        ),
     )
 
 

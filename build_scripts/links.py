@@ -16,6 +16,7 @@ SCENARIOS_INDEX = f"{SCENARIOS_FOLDER}/index.md"
 TIMING_PAGE = "timing.md"
 AUTHORING_PAGE = "add-a-scenario.md"
 SOURCES_PAGE = "sources.md"
+FAQ_PAGE = "faq.md"
 
 
 def scenario_page(scenario_id: str) -> str:
@@ -53,6 +54,7 @@ GENERATED = (
     TIMING_PAGE,
     AUTHORING_PAGE,
     SOURCES_PAGE,
+    FAQ_PAGE,
     GUIDE_PDF,
     PACK_ZIP,
     TEMPLATES_JSON,
@@ -61,6 +63,11 @@ GENERATED = (
 
 
 # Anchors inside the PDFs (the guide holds every scenario, so they carry its id).
+
+
+def faq_anchor(scenario_id: str, number: int) -> str:
+    """A question of a scenario's FAQ, on the FAQ page and in the guide (`faq-<id>-1`)."""
+    return f"faq-{scenario_id}-{number}"
 
 
 def scenario_anchor(scenario_id: str) -> str:
@@ -106,6 +113,7 @@ def relative(from_page: str, path: str) -> str:
 GLOBALS = {
     "scenarios_index": SCENARIOS_INDEX,
     "guide_pdf": GUIDE_PDF,
+    "faq_page": FAQ_PAGE,
     **{
         name: globals()[name]
         for name in (
@@ -113,6 +121,7 @@ GLOBALS = {
             "scenario_pdf",
             "template_file",
             "scenario_anchor",
+            "faq_anchor",
             "worksheet_anchor",
             "template_anchor",
             "template_heading",

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Literal
 
 from .expand import Site
-from .links import GENERATED, SCENARIOS_FOLDER, SCENARIOS_INDEX, SOURCES_PAGE, TIMING_PAGE
+from .links import (
+    FAQ_PAGE,
+    GENERATED,
+    SCENARIOS_FOLDER,
+    SCENARIOS_INDEX,
+    SOURCES_PAGE,
+    TIMING_PAGE,
+)
 
 NAV_LIMIT = 60
 """Above this many scenarios, scenario pages are reached from the scenario index, not the
@@ -22,11 +29,12 @@ with the square of their number (and a menu of hundreds helps nobody)."""
 class GuideEntry:
     """One entry of the guide, in navigation order.
 
-    `kind` is "page" (a hand-written Markdown page), "timing" (the generated timing table) or
-    "scenarios" (every scenario, by category).
+    `kind` is "page" (a hand-written Markdown page), "timing" (the generated timing table),
+    "faq" (the questions collected from the scenarios) or "scenarios" (every scenario, by
+    category).
     """
 
-    kind: Literal["page", "timing", "scenarios"]
+    kind: Literal["page", "timing", "faq", "scenarios"]
     title: str
     src_uri: str = ""
     markdown: str = ""
@@ -54,6 +62,9 @@ def with_scenarios(nav: Sequence, site: Site) -> list:
         # The list of every source (a page the build adds): at the end when a fork's
         # navigation, written before it existed, leaves it out.
         result.append({"Sources": SOURCES_PAGE})
+    if not _mentions(result, FAQ_PAGE) and any(s.faq for s in site.scenarios):
+        # Likewise the questions and answers collected from the scenarios.
+        result.append({"Questions and answers": FAQ_PAGE})
     for i, item in enumerate(result):
         title, value = _entry(item)
         if value == SCENARIOS_INDEX or (isinstance(value, list) and SCENARIOS_INDEX in value):
@@ -92,6 +103,8 @@ def guide_chapters(nav: Sequence, docs_dir: Path) -> tuple[GuideEntry, ...]:
                     entries.append(GuideEntry("scenarios", section or title or "Scenarios"))
             elif value == TIMING_PAGE:
                 entries.append(GuideEntry("timing", title or "Timing at a glance"))
+            elif value == FAQ_PAGE:
+                entries.append(GuideEntry("faq", title or "Frequently asked questions"))
             elif value.endswith(".md") and value not in GENERATED:
                 page = docs_dir / value
                 if page.is_file() and page.resolve().is_relative_to(docs_dir.resolve()):

@@ -17,6 +17,7 @@ from .links import (
     CHOOSER_MARKER,
     DOWNLOADS_MARKER,
     DRAFT_SENDER,
+    FAQ_PAGE,
     GUIDE_PDF,
     PACK_ZIP,
     SCENARIO_LIST_MARKER,
@@ -86,6 +87,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("site/timing.md.j2", lambda site: [(TIMING_PAGE, {})]),
     PageKind("site/authoring.md.j2", lambda site: [(AUTHORING_PAGE, authoring_context())]),
     PageKind("site/sources.md.j2", lambda site: [(SOURCES_PAGE, sources_context(site))]),
+    PageKind("site/faq.md.j2", lambda site: [(FAQ_PAGE, {"page": FAQ_PAGE})]),
 )
 
 

@@ -413,3 +413,38 @@ def test_a_chapter_leaving_a_few_lines_alone_on_its_last_page_is_set_to_fit(
     text = squash(pdftotext(tmp_path / "fit.pdf"))
     assert all(f"Paragraph {n}." in text for n in range(spilling))
     assert pages(spilling + 12, '<body class="guide">') == 2
+
+
+def test_the_questions_and_answers_follow_the_scenarios_with_every_question(
+    built: Path, site_model
+) -> None:
+    asked = [(s, q) for s in site_model.scenarios for q in s.faq]
+    assert asked, "the built-in scenarios have questions"
+    reader = PdfReader(built / GUIDE_PDF)
+    outline = outline_titles(reader)
+    top = [(title, page) for depth, title, page in outline if depth == 0]
+    titles = [title for title, _ in top]
+    # Where the navigation puts it: after the scenarios, before the reference list, in the
+    # outline and in page order, with one outline entry per category that has questions.
+    faq = titles.index("Questions and answers")
+    assert titles[faq - 1] == "Scenarios"
+    assert titles[faq + 1] == "References"
+    faq_page, references_page = top[faq][1], top[faq + 1][1]
+    depths = [d for d, _, _ in outline]
+    scenarios_at = outline.index((0, "Scenarios", top[faq - 1][1]))
+    faq_at = outline.index((0, "Questions and answers", faq_page))
+    last_scenario_page = max(p for d, _, p in outline[scenarios_at + 1 : faq_at] if d == 1)
+    assert last_scenario_page < faq_page < references_page
+    children = [t for d, t, _ in outline[faq_at + 1 :] if d == 1]
+    assert children == [c.title for c in site_model.faq_categories]
+    assert depths[faq_at + 1 + len(children) :].count(0) == 1  # then only the references
+    text = squash(
+        "".join(pdftotext(built / GUIDE_PDF, n) for n in range(faq_page, references_page))
+    )
+    for _, question in asked:
+        assert squash(question.question) in text, question.question
+    # Each scenario prints its own questions too, in the guide and in its own PDF.
+    scenario, question = asked[0]
+    own = squash(pdftotext(built / scenario_pdf_path(scenario.id)))
+    assert "Questions people ask" in own
+    assert squash(question.question) in own

@@ -129,7 +129,7 @@ def render_all(
 
                 def front(infos: dict[str, join.PartInfo]) -> tuple[list[Path], list]:
                     contents, outline = book.guide_structure(
-                        converted, book.reading_order(site), site, infos, parts.back
+                        parts.lead, book.reading_order(site), site, infos, parts.back
                     )
                     front_jobs = book.front_jobs(site, contents, options, env)
                     rendered = renderer.run(front_jobs)

@@ -279,7 +279,8 @@ def guide_structure(
     for chapter in back:
         number = _page_number(starts[chapter.id], infos[chapter.id], chapter.id)
         contents.append(ContentsEntry("chapter", chapter.title, chapter.id, number))
-        outline.append(OutlineEntry(str(chapter.title), chapter.id))
+        headings = tuple(OutlineEntry(str(t), a) for a, t in chapter.headings)
+        outline.append(OutlineEntry(str(chapter.title), chapter.id, headings))
     return contents, outline
 
 
@@ -290,8 +291,12 @@ class Parts:
     chapters: list[PdfJob]
     scenarios: list[PdfJob]
     references: list[PdfJob]
+    """The parts after the scenarios: chapters placed after them, then the reference list."""
+    lead: list[Chapter]
+    """The chapters before the scenarios, the scenarios' opening page last."""
     back: list[Chapter]
-    """The chapters after the scenarios (the reference list, when there are sources)."""
+    """The chapters after the scenarios: those the navigation places after them (such as the
+    questions and answers), then the reference list when there are sources."""
 
     @property
     def in_order(self) -> list[PdfJob]:
@@ -331,6 +336,11 @@ def part_jobs(
         )
         for chapter in chapters
     ]
+    # Chapters the navigation places after the scenarios are printed after them too.
+    split = next((i + 1 for i, c in enumerate(chapters) if c.kind == "scenarios"), len(chapters))
+    lead, after = list(chapters[:split]), list(chapters[split:])
+    after_jobs = chapter_jobs[split:]
+    chapter_jobs = chapter_jobs[:split]
     scenario_jobs = [
         PdfJob(
             scenario_anchor(s.id),
@@ -358,7 +368,8 @@ def part_jobs(
         )
         name = chapter.id if start == 0 else f"{chapter.id}-{start}"
         back_jobs.append(_fixed(name, f"{GUIDE_PDF} (References)", html, "guide:ch-references"))
-    return Parts(chapter_jobs, scenario_jobs, back_jobs, [chapter] if back_jobs else [])
+    references = [chapter] if back_jobs else []
+    return Parts(chapter_jobs, scenario_jobs, [*after_jobs, *back_jobs], lead, after + references)
 
 
 def front_jobs(

@@ -24,6 +24,7 @@ from ..expand import Site
 from ..links import (
     CHOOSER_MARKER,
     DOWNLOADS_MARKER,
+    FAQ_PAGE,
     SCENARIO_LIST_MARKER,
     SCENARIOS_INDEX,
     SOURCES_PAGE,
@@ -111,11 +112,18 @@ def convert_chapters(
             targets[entry.src_uri] = chapter_anchor(entry.src_uri)
         elif entry.kind == "timing":
             targets[TIMING_PAGE] = "ch-timing"
+        elif entry.kind == "faq":
+            targets[FAQ_PAGE] = "ch-faq"
     for scenario in site.scenarios:
         targets[scenario.src_uri] = scenario_anchor(scenario.id)
 
     chapters = []
     for entry in entries:
+        if entry.kind == "faq":
+            # Its sections in the outline: one per category with questions.
+            headings = tuple((f"ch-faq-{c.id}", c.title) for c in site.faq_categories)
+            chapters.append(Chapter("ch-faq", entry.title, Markup(""), "faq", headings))
+            continue
         if entry.kind != "page":
             cid = {"timing": "ch-timing", "scenarios": "part-scenarios"}[entry.kind]
             chapters.append(Chapter(cid, entry.title, Markup(""), entry.kind))
