@@ -48,6 +48,12 @@ def template_file(scenario_id: str, template_id: str, extension: str) -> str:
     return f"{DOWNLOADS_FOLDER}/templates/{scenario_id}/{template_id}.{extension}"
 
 
+def variant_file(scenario_id: str, template_id: str, channel: str) -> str:
+    """A template's channel variant as text, next to the template's own files:
+    `downloads/templates/<scenario>/<template>.<channel>.txt`."""
+    return template_file(scenario_id, f"{template_id}.{channel}", "txt")
+
+
 GENERATED = (
     SCENARIOS_INDEX,
     TIMING_PAGE,
@@ -78,6 +84,12 @@ def template_anchor(scenario_id: str, template_id: str) -> str:
 def template_heading(template_id: str) -> str:
     """The id of a template's heading on its scenario page (and the tail of its PDF anchor)."""
     return f"template-{template_id}"
+
+
+def variant_panel(template_id: str, channel: str) -> str:
+    """The id of a channel variant's tab panel on its scenario page (`template-thanks--text`);
+    its radio input and label take `-tab` and `-label` after it."""
+    return f"{template_heading(template_id)}--{channel}"
 
 
 def chapter_anchor(src_uri: str) -> str:
@@ -112,6 +124,8 @@ GLOBALS = {
             "scenario_page",
             "scenario_pdf",
             "template_file",
+            "variant_file",
+            "variant_panel",
             "scenario_anchor",
             "worksheet_anchor",
             "template_anchor",
