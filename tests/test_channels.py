@@ -28,6 +28,15 @@ from build_scripts.validate import validate
 FILE = "content/scenarios/channels-demo.yml"
 WORDS = load_word_list(ROOT) | {"linkedin", "voicemail"}
 
+VOICEMAIL = (
+    "Hello {name}, this is {your_name}. Thank you for the interview for the {role} role. "
+    "No need to call back. Goodbye."
+)
+CONNECTION = (
+    "Dear {name}, thank you for the talk about the {role} role. I would be glad to stay in "
+    "touch. {your_name}"
+)
+
 DEMO = """\
 id: channels-demo
 title: A scenario with channel variants
@@ -73,11 +82,11 @@ templates:
       - channel: voicemail
         when: If you call and nobody answers.
         body: |
-          Hello {name}, this is {your_name}. Thank you for the interview for the {role} role. No need to call back. Goodbye.
+          @VOICEMAIL@
       - channel: linkedin-connection
         when: If you only have their LinkedIn profile.
         body: |
-          Dear {name}, thank you for the talk about the {role} role. I would be glad to stay in touch. {your_name}
+          @CONNECTION@
       - channel: linkedin-inmail
         when: If you are not connected and have no email address for them.
         subject: "Thank you: {role} interview"
@@ -112,16 +121,7 @@ sources:
     claim: Ask after a week.
     checked: 2026-11-30
     url: https://example.org/guide
-"""
-
-VOICEMAIL = (
-    "Hello {name}, this is {your_name}. Thank you for the interview for the {role} role. "
-    "No need to call back. Goodbye."
-)
-CONNECTION = (
-    "Dear {name}, thank you for the talk about the {role} role. I would be glad to stay in "
-    "touch. {your_name}"
-)
+""".replace("@VOICEMAIL@", VOICEMAIL).replace("@CONNECTION@", CONNECTION)
 
 
 def checked(text: str) -> tuple[list, list[str]]:
@@ -176,7 +176,8 @@ def test_a_subject_on_any_other_channel_is_refused(channel: str) -> None:
     line = f"      - channel: {channel}\n"
     _, errors = checked(replace(line, line + "        subject: Hello\n"))
     assert len(errors) == 1, errors
-    assert re.match(rf"{FILE}:\d+:9: templates\[0\]\.channels\[\d\]: only a linkedin-inmail", errors[0])
+    where = rf"{FILE}:\d+:9: templates\[0\]\.channels\[\d\]: "
+    assert re.match(where + "only a linkedin-inmail variant has a subject", errors[0])
 
 
 @pytest.mark.parametrize(
@@ -273,7 +274,8 @@ def test_variants_are_views_in_tab_order_with_their_limits(demo_site) -> None:
     assert (voicemail.unit, voicemail.limit, voicemail.spoken) == ("words", 80, True)
     assert inmail.subject == "Thank you: {role} interview"
     assert [s.key for s in inmail.subject_segments] == [None, "role", None]
-    assert connection.subject is None and connection.subject_segments == ()
+    assert connection.subject is None
+    assert connection.subject_segments == ()
     assert voicemail.when == "If you call and nobody answers."
 
 
@@ -331,7 +333,11 @@ def test_each_variant_is_a_text_file_in_the_pack_and_in_templates_json(demo_site
     document = json.loads(outputs[links.TEMPLATES_JSON])
     assert document["version"] == JSON_FORMAT_VERSION == 3
     channels = document["scenarios"][0]["templates"][0]["channels"]
-    assert [c["channel"] for c in channels] == ["linkedin-connection", "linkedin-inmail", "voicemail"]
+    assert [c["channel"] for c in channels] == [
+        "linkedin-connection",
+        "linkedin-inmail",
+        "voicemail",
+    ]
     for channel in channels:
         assert channel["file"] in outputs
 
@@ -392,7 +398,8 @@ def test_each_tab_shows_when_subject_body_blanks_counter_and_download(built: Pat
     inmail = html[start : html.index('id="template-note--voicemail"')]
     assert "If you are not connected and have no email address for them." in inmail
     assert '<span class="fu-blank" data-key="role">[Job title]</span> interview' in inmail
-    assert 'data-fu-variant-copy="body"' in inmail and 'data-fu-variant-copy="subject"' in inmail
+    assert 'data-fu-variant-copy="body"' in inmail
+    assert 'data-fu-variant-copy="subject"' in inmail
     assert "Keep it to 1900 characters once your details are in." in inmail
     voicemail = html[html.index('id="template-note--voicemail"') :]
     assert ">Copy script</button>" in voicemail
@@ -414,7 +421,8 @@ def test_each_tab_shows_when_subject_body_blanks_counter_and_download(built: Pat
 def test_a_template_without_variants_has_no_tabs(built: Path) -> None:
     html = page(built)
     brief = html[html.index('id="template-brief"') :]
-    assert "tabbed" not in brief and "<input" not in brief
+    assert "tabbed" not in brief
+    assert "<input" not in brief
     assert 'data-fu-copy="email"' in brief
     assert html.count('class="tabbed-set') == 1
 
