@@ -88,7 +88,7 @@ def template_heading(template_id: str) -> str:
 
 def variant_panel(template_id: str, channel: str) -> str:
     """The id of a channel variant's tab panel on its scenario page (`template-thanks--text`);
-    its radio input and label take `-tab` and `-label` after it."""
+    its tab's radio input adds `-tab` (the email's tab is `template-thanks--email-tab`)."""
     return f"{template_heading(template_id)}--{channel}"
 
 

@@ -1,7 +1,8 @@
 /* followup-kit: fill-in templates, copy / mail / .eml, a follow-up date planner with .ics
    reminders, a quality meter, and channel variants (LinkedIn, text, phone, voicemail) with a
-   length counter. The variants' tabs are plain radio inputs, so switching needs no script. Plain JavaScript, no dependencies. Everything the reader
-   types stays in this browser (localStorage); nothing is sent anywhere.
+   length counter; the variants' tabs are radio inputs, so switching them needs no script.
+   Plain JavaScript, no dependencies. Everything the reader types stays in this browser
+   (localStorage); nothing is sent anywhere.
 
    The page carries its scenario as JSON in the data-fu-json attribute of #fu-data.
    Material's instant navigation swaps pages without reloading scripts, so `init` runs on
