@@ -12,6 +12,8 @@ from .schema import (
     ANCHOR_INPUT_LABELS,
     ANCHOR_LABELS,
     CATEGORY_TITLES,
+    CHANNEL_LIMITS,
+    CHANNELS,
     REGION_NAMES,
     SHARED_AVOID_PHRASES,
     SOURCE_KINDS,
@@ -51,6 +53,35 @@ class PlaceholderView:
 
 
 @dataclass(frozen=True)
+class VariantView:
+    """A template's channel variant (a LinkedIn note, a text, a phone or voicemail script)."""
+
+    channel: str
+    label: str
+    """The tab's label ("LinkedIn invitation")."""
+    what: str
+    """What the channel is, in a few words."""
+    when: str
+    """When to choose it over email."""
+    anchor: str
+    """HTML id of its tab panel on the scenario page (`template-standard--text`)."""
+    subject: str | None
+    """An InMail's subject; None for every other channel."""
+    body: str
+    subject_segments: tuple[Segment, ...]
+    body_segments: tuple[Segment, ...]
+    unit: str
+    """What the limit counts: "characters" or "words"."""
+    limit: int
+    """How long the filled-in body may be, in `unit`."""
+
+    @property
+    def spoken(self) -> bool:
+        """A script to say (phone, voicemail) rather than a message to send."""
+        return self.unit == "words"
+
+
+@dataclass(frozen=True)
 class TemplateView:
     id: str
     anchor: str
@@ -64,7 +95,9 @@ class TemplateView:
     subject_segments: tuple[Segment, ...]
     body_segments: tuple[Segment, ...]
     placeholder_keys: tuple[str, ...]
-    """Placeholders this template uses, in order of first use."""
+    """Placeholders this template uses, in order of first use (its variants' too)."""
+    variants: tuple[VariantView, ...] = ()
+    """The same message for other channels, in the order of CHANNELS."""
 
     @property
     def file_types(self) -> tuple[str, ...]:
@@ -350,12 +383,42 @@ def _sort_key(scenario: Scenario) -> tuple[int, int, str]:
     return (list(CATEGORY_TITLES).index(scenario.category), scenario.order, scenario.title.lower())
 
 
+def _variant_view(
+    template_id: str,
+    channel: str,
+    when: str,
+    subject: str | None,
+    body: str,
+    labels: dict[str, str],
+) -> VariantView:
+    label, what = CHANNELS[channel]
+    unit, limit = CHANNEL_LIMITS[channel]
+    return VariantView(
+        channel=channel,
+        label=label,
+        what=what,
+        when=when,
+        anchor=links.variant_panel(template_id, channel),
+        subject=subject,
+        body=body,
+        subject_segments=split_segments(subject or "", labels),
+        body_segments=split_segments(body, labels),
+        unit=unit,
+        limit=limit,
+    )
+
+
 def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) -> ScenarioView:
     labels = {key: p.label for key, p in scenario.placeholders.items()}
     templates = {}
     for t in scenario.templates:
         subject = t.subject or ""
-        keys = list(dict.fromkeys(placeholder_keys(subject) + placeholder_keys(t.body)))
+        variants = tuple(
+            _variant_view(t.id, v.channel, v.when, v.subject, v.body, labels)
+            for v in sorted(t.channels, key=lambda v: list(CHANNELS).index(v.channel))
+        )
+        texts = [subject, t.body, *(x for v in variants for x in (v.subject or "", v.body))]
+        keys = list(dict.fromkeys(key for text in texts for key in placeholder_keys(text)))
         templates[t.id] = TemplateView(
             id=t.id,
             anchor=links.template_heading(t.id),
@@ -367,6 +430,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
             subject_segments=split_segments(subject, labels),
             body_segments=split_segments(t.body, labels),
             placeholder_keys=tuple(keys),
+            variants=variants,
         )
     sources = {s.id: source_view(i, s) for i, s in enumerate(scenario.sources, start=1)}
     steps: list[StepView] = []
@@ -474,6 +538,11 @@ def expand(
     )
 
 
+def _keys(*texts: tuple[Segment, ...]) -> list[str]:
+    """The placeholders of some texts, in order of first use."""
+    return list(dict.fromkeys(seg.key for text in texts for seg in text if seg.key))
+
+
 def scenario_data(scenario: ScenarioView) -> dict:
     """One scenario as plain data: for templates.json and for the interactive scenario page."""
     return {
@@ -514,10 +583,23 @@ def scenario_data(scenario: ScenarioView) -> dict:
                 "reply": t.reply,
                 "subject": t.subject,
                 "body": t.body,
-                "placeholders": list(t.placeholder_keys),
+                "placeholders": _keys(t.subject_segments, t.body_segments),
                 "files": {
                     **{ext: links.template_file(scenario.id, t.id, ext) for ext in t.file_types},
                 },
+                "channels": [
+                    {
+                        "channel": v.channel,
+                        "label": v.label,
+                        "when": v.when,
+                        "subject": v.subject,
+                        "body": v.body,
+                        "placeholders": _keys(v.subject_segments, v.body_segments),
+                        "limit": {"unit": v.unit, "max": v.limit},
+                        "file": links.variant_file(scenario.id, t.id, v.channel),
+                    }
+                    for v in t.variants
+                ],
             }
             for t in scenario.templates
         ],

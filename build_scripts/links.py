@@ -49,6 +49,12 @@ def template_file(scenario_id: str, template_id: str, extension: str) -> str:
     return f"{DOWNLOADS_FOLDER}/templates/{scenario_id}/{template_id}.{extension}"
 
 
+def variant_file(scenario_id: str, template_id: str, channel: str) -> str:
+    """A template's channel variant as text, next to the template's own files:
+    `downloads/templates/<scenario>/<template>.<channel>.txt`."""
+    return template_file(scenario_id, f"{template_id}.{channel}", "txt")
+
+
 GENERATED = (
     SCENARIOS_INDEX,
     TIMING_PAGE,
@@ -87,6 +93,12 @@ def template_heading(template_id: str) -> str:
     return f"template-{template_id}"
 
 
+def variant_panel(template_id: str, channel: str) -> str:
+    """The id of a channel variant's tab panel on its scenario page (`template-thanks--text`);
+    its tab's radio input adds `-tab` (the email's tab is `template-thanks--email-tab`)."""
+    return f"{template_heading(template_id)}--{channel}"
+
+
 def chapter_anchor(src_uri: str) -> str:
     """A hand-written page as a chapter of the guide: `why-follow-up.md` -> `ch-why-follow-up`."""
     stem = src_uri.removesuffix(".md").replace("/", "-")
@@ -120,6 +132,8 @@ GLOBALS = {
             "scenario_page",
             "scenario_pdf",
             "template_file",
+            "variant_file",
+            "variant_panel",
             "scenario_anchor",
             "faq_anchor",
             "worksheet_anchor",

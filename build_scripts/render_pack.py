@@ -1,4 +1,5 @@
-"""Output: the template pack: each template as .txt and .eml, a ZIP, and templates.json."""
+"""Output: the template pack: each template as .txt and .eml (its channel variants as .txt), a
+ZIP, and templates.json."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime
 
-from .expand import Site, TemplateView, scenario_data
-from .links import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, template_file
+from .expand import Site, TemplateView, VariantView, scenario_data
+from .links import DRAFT_SENDER, PACK_ZIP, TEMPLATES_JSON, template_file, variant_file
 from .schema import PLACEHOLDER_SYNTAX
 from .templating import blanks_text
 
-JSON_FORMAT_VERSION = 2
+JSON_FORMAT_VERSION = 3
 """templates.json's layout. 2: a template has `reply` (true: sent in an existing thread, then
-`subject` is null and `files` has no .eml); steps have `optional` and `ours`."""
+`subject` is null and `files` has no .eml); steps have `optional` and `ours`. 3: a template has
+`channels`, its variants for LinkedIn, text, phone and voicemail (see README.md)."""
 
 DRAFT_FROM = Address(display_name="[Your name]", addr_spec=DRAFT_SENDER)
 """The drafts' From: the reader's name as a blank, like the blanks of the body. Built as an
@@ -39,6 +41,15 @@ def as_text(template: TemplateView) -> str:
         return f"{REPLY_NOTE}\n\n{body}\n"
     subject = blanks_text(template.subject_segments)
     return f"Subject: {subject}\n\n{body}\n"
+
+
+def variant_as_text(variant: VariantView) -> str:
+    """A channel variant as plain text, blanks shown as [Label]: what it is for and when, then
+    the InMail's subject if any, then the message or script."""
+    lines = [f"{variant.label}: {variant.when}", f"Limit: {variant.limit} {variant.unit}."]
+    if variant.subject is not None:
+        lines.append(f"Subject: {blanks_text(variant.subject_segments)}")
+    return "\n".join(lines) + f"\n\n{blanks_text(variant.body_segments)}\n"
 
 
 def as_eml(template: TemplateView, edition: dt.date) -> bytes:
@@ -105,6 +116,10 @@ One folder per scenario, one or two files per template:
 
   <scenario>/<template>.txt   the subject and body as plain text
   <scenario>/<template>.eml   the same as an unsent email draft; open it in your mail app
+  <scenario>/<template>.<channel>.txt
+                              the same message for another channel, where a template has one:
+                              linkedin-connection (an invitation note), linkedin-message,
+                              linkedin-inmail, text (a text message), phone or voicemail (a script)
 
 A template meant as a reply in an existing email thread has no subject and no .eml draft
 (a draft would start a new thread): press Reply in the thread and paste the text.
@@ -128,6 +143,10 @@ def render(site: Site, edition: dt.date) -> dict[str, bytes]:
                 eml = as_eml(template, edition)
                 outputs[template_file(scenario.id, template.id, "eml")] = eml
                 members[f"{scenario.id}/{template.id}.eml"] = eml
+            for variant in template.variants:
+                text = variant_as_text(variant).encode("utf-8")
+                outputs[variant_file(scenario.id, template.id, variant.channel)] = text
+                members[f"{scenario.id}/{template.id}.{variant.channel}.txt"] = text
     json_bytes = templates_json(site)
     members["templates.json"] = json_bytes
     outputs[TEMPLATES_JSON] = json_bytes

@@ -30,7 +30,14 @@ from .links import (
     scenario_pdf,
     template_file,
 )
-from .schema import ANCHOR_INPUT_LABELS, SLUG_PATTERN, SOURCE_KINDS
+from .schema import (
+    ANCHOR_INPUT_LABELS,
+    CHANNEL_LIMITS,
+    CHANNELS,
+    INMAIL_SUBJECT_LIMIT,
+    SLUG_PATTERN,
+    SOURCE_KINDS,
+)
 from .templating import make_env, md_escape
 
 
@@ -59,6 +66,10 @@ def authoring_context() -> dict:
         "reference": reference.sections(),
         "anchors": reference.anchors(),
         "categories": reference.categories(),
+        "channels": [
+            (key, label, what, *CHANNEL_LIMITS[key]) for key, (label, what) in CHANNELS.items()
+        ],
+        "inmail_subject_limit": INMAIL_SUBJECT_LIMIT,
     }
 
 

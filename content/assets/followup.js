@@ -1,6 +1,8 @@
 /* followup-kit: fill-in templates, copy / mail / .eml, a follow-up date planner with .ics
-   reminders, and a quality meter. Plain JavaScript, no dependencies. Everything the reader
-   types stays in this browser (localStorage); nothing is sent anywhere.
+   reminders, a quality meter, and channel variants (LinkedIn, text, phone, voicemail) with a
+   length counter; the variants' tabs are radio inputs, so switching them needs no script.
+   Plain JavaScript, no dependencies. Everything the reader types stays in this browser
+   (localStorage); nothing is sent anywhere.
 
    The page carries its scenario as JSON in the data-fu-json attribute of #fu-data.
    Material's instant navigation swaps pages without reloading scripts, so `init` runs on
@@ -98,6 +100,41 @@
   function wordCount(text) {
     var words = text.trim().match(/\S+/g);
     return words ? words.length : 0;
+  }
+
+  /* ---- Channel variants: filled text and its length against the channel's limit ---- */
+
+  function variantText(variant, data, values) {
+    return {
+      subject: variant.subject === null ? null
+        : fill(variant.subject, data, values).replace(/\s+/g, " ").trim(),
+      body: fill(variant.body, data, values).replace(/\s+$/, "")
+    };
+  }
+
+  /* Measured as the lint measures it (build_scripts/lint.py, FU115): whitespace runs count as
+     one space, and a blank not filled in yet counts as its example. */
+  function variantSize(variant, data, values) {
+    var examples = {};
+    Object.keys(data.placeholders).forEach(function (key) {
+      examples[key] = (values[key] || "").trim() || data.placeholders[key].example;
+    });
+    var text = fill(variant.body, data, examples).replace(/\s+/g, " ").trim();
+    var size = variant.limit.unit === "words" ? wordCount(text) : Array.from(text).length;
+    var empty = variant.placeholders.some(function (key) { return !(values[key] || "").trim(); });
+    return { size: size, over: size > variant.limit.max, examples: empty };
+  }
+
+  function counterText(variant, measure) {
+    var limit = variant.limit;
+    var text = limit.unit === "words"
+      ? measure.size + " of about " + limit.max + " words"
+      : measure.size + " of " + limit.max + " characters";
+    if (measure.over) {
+      text += ": " + (measure.size - limit.max) + " over the limit, shorten it";
+    }
+    if (measure.examples) text += " (blanks you have not filled in count as their examples)";
+    return text + ".";
   }
 
   /* ---- Clipboard ---- */
@@ -454,6 +491,11 @@
     var templates = {};
     data.templates.forEach(function (t) { templates[t.id] = t; });
 
+    function variantOf(template, panel) {
+      var channel = panel.getAttribute("data-fu-variant");
+      return (template.channels || []).filter(function (v) { return v.channel === channel; })[0];
+    }
+
     var panel = root.querySelector("[data-fu-panel]");
     var panelStatus = root.querySelector("[data-fu-panel-status]");
     var inputs = Array.prototype.slice.call(root.querySelectorAll("[data-fu-key]"));
@@ -489,6 +531,23 @@
               " characters; mail apps break near 2,000). Use Copy email or Download .eml instead."
             : "";
         }
+        Array.prototype.forEach.call(box.querySelectorAll("[data-fu-variant]"), function (panel) {
+          var variant = variantOf(template, panel);
+          var counter = panel.querySelector("[data-fu-counter]");
+          if (!variant || !counter) return;
+          var measure = variantSize(variant, data, values);
+          counter.textContent = counterText(variant, measure);
+          counter.dataset.state = measure.over ? "over" : "ok";
+          /* Said to screen readers only when the limit is crossed, not on every keystroke. */
+          var was = panel.dataset.fuOver;
+          var now = measure.over ? "1" : "0";
+          if (was !== undefined && was !== now) {
+            announce(panel.querySelector("[data-fu-counter-alert]"), variant.label +
+              (measure.over ? ": now over the limit of " : ": back within the limit of ") +
+              variant.limit.max + " " + variant.limit.unit + ".");
+          }
+          panel.dataset.fuOver = now;
+        });
         var meter = box.querySelector("[data-fu-meter]");
         if (meter) {
           /* Until the reader types one of its blanks the email is not theirs yet: judging the
@@ -541,7 +600,27 @@
       var template = templates[box.getAttribute("data-template")];
       var actions = box.querySelector("[data-fu-actions]");
       var status = box.querySelector("[data-fu-copy-status]");
-      if (!template || !actions) return;
+      if (!template) return;
+      Array.prototype.forEach.call(box.querySelectorAll("[data-fu-variant]"), function (panel) {
+        var variant = variantOf(template, panel);
+        var variantActions = panel.querySelector("[data-fu-variant-actions]");
+        var variantStatus = panel.querySelector("[data-fu-variant-status]");
+        if (!variant || !variantActions) return;
+        variantActions.hidden = false;
+        Array.prototype.forEach.call(variantActions.querySelectorAll("[data-fu-variant-copy]"), function (button) {
+          button.addEventListener("click", function () {
+            var text = variantText(variant, data, values);
+            var subject = button.getAttribute("data-fu-variant-copy") === "subject";
+            copyText(subject ? text.subject : text.body).then(
+              function () {
+                announce(variantStatus, (subject ? "Subject" : variant.label) + " copied to the clipboard.");
+              },
+              function () { announce(variantStatus, "Copying was blocked by the browser; select the text and copy it by hand."); }
+            );
+          });
+        });
+      });
+      if (!actions) return;
       actions.hidden = false;
       Array.prototype.forEach.call(actions.querySelectorAll("[data-fu-copy]"), function (button) {
         button.addEventListener("click", function () {
