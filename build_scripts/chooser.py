@@ -204,13 +204,16 @@ def to_html(path: Sequence[Step], page: str, directory_urls: bool = True) -> str
         for c in choices
     )
     # One line, no blank line: Markdown keeps a raw HTML block whole and leaves it as written.
-    return str(
-        Markup(
-            '<section class="fu-chooser" aria-labelledby="{id}">'
-            '<h2 class="fu-chooser__title" id="{id}">{question}</h2>'
-            '<ul class="fu-chooser__choices">{cards}</ul>{slot}</section>'
-        ).format(id=TITLE_ID, question=question, cards=cards, slot=Markup(SEARCH_SLOT))
-    ) + "\n"
+    return (
+        str(
+            Markup(
+                '<section class="fu-chooser" aria-labelledby="{id}">'
+                '<h2 class="fu-chooser__title" id="{id}">{question}</h2>'
+                '<ul class="fu-chooser__choices">{cards}</ul>{slot}</section>'
+            ).format(id=TITLE_ID, question=question, cards=cards, slot=Markup(SEARCH_SLOT))
+        )
+        + "\n"
+    )
 
 
 def print_html(path: Sequence[Step]) -> Markup:
