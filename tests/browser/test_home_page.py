@@ -226,3 +226,20 @@ def test_the_colour_scheme_chosen_on_the_site_applies_to_the_chooser(
     assert light != dark
     assert _serious(page) == []
     context.close()
+
+
+def test_the_search_field_works_after_instant_navigation_to_the_home_page(
+    browser: Browser, home_url: str
+) -> None:
+    context, page = open_home(browser, home_url, LAPTOP)
+    page.goto("/why-follow-up/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__fuSamePage = true")  # gone if the browser loads a new document
+    page.locator("a.md-header__button.md-logo").click()
+    expect(page.get_by_role("heading", name="What just happened?")).to_be_visible()
+    assert page.evaluate("window.__fuSamePage === true")  # Material swapped the content in
+    field = page.get_by_role("searchbox", name="Not listed? Search the site")
+    field.fill("referee")
+    field.press("Enter")
+    expect(page.locator("[data-md-component=search-query]")).to_have_value("referee")
+    context.close()
