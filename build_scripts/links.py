@@ -122,6 +122,26 @@ def relative(from_page: str, path: str) -> str:
     return posixpath.relpath(path, posixpath.dirname(from_page) or ".")
 
 
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """Where MkDocs publishes the page `src_uri`, relative to the site's root:
+    `scenarios/a.md` is `scenarios/a/` (or `scenarios/a.html` without directory URLs)."""
+    stem = src_uri.removesuffix(".md")
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
+
+
+def page_link(from_page: str, to_page: str, directory_urls: bool = True) -> str:
+    """A link to the page `to_page` from the page `from_page`, as the built site's URLs need
+    it: for raw HTML, whose links MkDocs does not rewrite (Markdown links say `to_page.md`)."""
+    here, there = page_url(from_page, directory_urls), page_url(to_page, directory_urls)
+    folder = here if here.endswith("/") or not here else posixpath.dirname(here)
+    link = posixpath.relpath(there or ".", folder or ".")
+    return f"{link}/" if there.endswith("/") or not there else link
+
+
 GLOBALS = {
     "scenarios_index": SCENARIOS_INDEX,
     "guide_pdf": GUIDE_PDF,

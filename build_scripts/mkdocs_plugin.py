@@ -59,6 +59,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             nav=tuple(config.nav or ()),
             markdown_extensions=tuple(config.markdown_extensions),
             mdx_configs=dict(config.mdx_configs),
+            directory_urls=bool(config.use_directory_urls),
         )
         folders = {name: self.config[name] for name in core.FOLDER_OPTIONS if self.config[name]}
         self.project = core.Project(config_file.parent, settings, tuple(problems), site, folders)

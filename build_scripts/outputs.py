@@ -96,7 +96,13 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
         filled = with_kinds(markdown, kinds)
         if any(marker in markdown for marker in MARKERS):
             filled = render_site.fill_markers(
-                filled, site, project.templates_dir, src_uri, downloads, site.chooser
+                filled,
+                site,
+                project.templates_dir,
+                src_uri,
+                downloads,
+                site.chooser,
+                project.config.directory_urls,
             )
         if filled != markdown:
             files[src_uri] = filled.encode("utf-8")

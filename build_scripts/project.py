@@ -58,6 +58,8 @@ class SiteConfig:
     """The navigation as written (empty when mkdocs.yml has none)."""
     markdown_extensions: tuple[str, ...] = ()
     mdx_configs: Mapping[str, dict] = field(default_factory=dict)
+    directory_urls: bool = True
+    """`use_directory_urls`: whether `a.md` is published as `a/` or as `a.html`."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def site_config(config: Mapping) -> SiteConfig:
         nav=tuple(nav) if isinstance(nav, list) else (),
         markdown_extensions=tuple(names),
         mdx_configs=configs,
+        directory_urls=config.get("use_directory_urls") is not False,
     )
 
 

@@ -194,11 +194,13 @@ def fill_markers(
     page_src_uri: str,
     downloads: Downloads = NO_DOWNLOADS,
     chooser_path: Sequence[chooser.Step] = (),
+    directory_urls: bool = True,
 ) -> str:
-    """Replace the generated-content markers of a hand-written page."""
+    """Replace the generated-content markers of a hand-written page (`directory_urls` as in
+    mkdocs.yml: the chooser is raw HTML, whose links MkDocs leaves as they are)."""
     if CHOOSER_MARKER in markdown:
         markdown = markdown.replace(
-            CHOOSER_MARKER, chooser.to_markdown(list(chooser_path), page_src_uri)
+            CHOOSER_MARKER, chooser.to_html(chooser_path, page_src_uri, directory_urls)
         )
     if SCENARIO_LIST_MARKER in markdown:
         markdown = markdown.replace(

@@ -1,4 +1,5 @@
-"""The "which scenario am I in?" decision path (content/chooser.yml)."""
+"""The "What just happened?" chooser (content/chooser.yml); its place on the home page is
+tested in test_home.py."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ def write(root: Path, text: str) -> None:
 def test_the_built_in_path_reaches_every_scenario() -> None:
     ids = {p.stem for p in (ROOT / "content" / "scenarios").glob("*.yml")}
     path, errors, notes = chooser.load(ROOT, ids)
-    assert errors == notes == []
+    assert errors == []
+    # Scenarios other branches are writing are left out until they are merged, by design.
+    assert all(str(note).endswith("(left out)") for note in notes)
     steps = chooser.steps(path, {i: i for i in ids})
     assert {step.scenario_id for step in steps if step.scenario_id} == ids
 
@@ -41,8 +44,13 @@ def test_hidden_scenarios_and_empty_questions_are_left_out(tmp_path: Path) -> No
         (0, "Where are you?", ""),
         (1, "Rejected", "after-rejection"),
     ]
-    markdown = chooser.to_markdown(shown, "index.md")
-    assert "- Rejected: [Replying to a rejection](scenarios/after-rejection.md)" in markdown
+    html = chooser.to_html(shown, "index.md")
+    assert (
+        '<a class="fu-choice fu-choice--link" href="scenarios/after-rejection/">'
+        '<span class="fu-answer__text">Rejected</span>'
+        '<span class="fu-answer__scenario">Replying to a rejection</span></a>'
+    ) in html
+    assert "Was a date given?" not in html
 
 
 def test_mistakes_name_the_file_line_and_problem(tmp_path: Path) -> None:
@@ -86,7 +94,8 @@ def test_the_home_page_shows_the_path_without_javascript(tmp_path: Path, monkeyp
     page = parse_html((site / "index.html").read_text(encoding="utf-8"))
     links = [attrs.get("href") for tag, attrs in page.elements if tag == "a"]
     assert "scenarios/passed-deadline/" in links
-    assert "Did they tell you when they would decide?" in " ".join(page.text)
+    assert "What are you waiting for?" in " ".join(page.text)
+    assert ("details", {"class": "fu-choice"}) in page.elements
 
 
 def test_a_broken_chooser_stops_the_build_and_a_missing_scenario_is_left_out(

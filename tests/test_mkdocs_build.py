@@ -175,7 +175,7 @@ def test_build_inputs_in_the_docs_folder_are_not_published(
     assert published.isdisjoint(inputs)
     # The chooser is still read from its file: the home page asks its questions.
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "Where are you in the process?" in home
+    assert "What just happened?" in home
     assert 'href="scenarios/post-interview/"' in home
 
 

@@ -134,9 +134,8 @@ def convert_chapters(
             SCENARIO_LIST_MARKER, "\n\n" + scenario_list_html + "\n\n"
         )
         if CHOOSER_MARKER in body:
-            # Links as from a page at the site's root: they are retargeted inside the PDF.
-            flow = chooser.to_markdown(list(chooser_path), "index.md")
-            body = body.replace(CHOOSER_MARKER, flow)
+            flow = chooser.print_html(chooser_path)
+            body = body.replace(CHOOSER_MARKER, "\n\n" + flow + "\n\n")
         configs = {name: dict(options) for name, options in extension_configs.items()}
         toc = configs.setdefault("toc", {})
         toc["slugify"] = lambda value, separator, _cid=cid: f"{_cid}-{slugify(value, separator)}"
