@@ -81,17 +81,11 @@ def test_a_hidden_scenario_takes_its_questions_with_it(project: Path, tmp_path: 
 
 
 def test_a_question_must_end_with_a_question_mark(project: Path) -> None:
+    add_questions(project, "after-rejection", [{"question": "Tell me more", "answer": "Fine."}])
     path = project / "content" / "scenarios" / "after-rejection.yml"
-    path.write_text(
-        path.read_text().replace(
-            "\nplaceholders:",
-            "\nfaq:\n  - question: Tell me more\n    answer: Fine.\nplaceholders:",
-            1,
-        )
-    )
     result = followup(project, "check")
     assert result.returncode == 1
-    line = path.read_text().splitlines().index("  - question: Tell me more") + 1
+    line = path.read_text().splitlines().index("- question: Tell me more") + 1
     assert re.search(
         rf"after-rejection\.yml:{line}:\d+: faq\[0\]: a question ends with a question mark",
         result.stderr + result.stdout,
