@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
     from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +70,41 @@ def build_site(project_dir: Path, site_dir: Path, **overrides: object) -> None:
         build(config)
     finally:
         config.plugins.on_shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder without a log line per request."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def served_build(project_dir: Path, site_dir: Path, *, pdf: bool = True) -> Iterator[str]:
+    """Serve `site_dir` on 127.0.0.1, build `project_dir` into it with `site_url` set to that
+    address (Material's instant navigation needs it), and yield the address until the block
+    ends. `pdf=False` leaves the PDFs out (FOLLOWUP_PDF=off), for speed."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    saved = os.environ.get("FOLLOWUP_PDF")
+    try:
+        if not pdf:
+            os.environ["FOLLOWUP_PDF"] = "off"
+        try:
+            build_site(project_dir, site_dir, site_url=url + "/")
+        finally:
+            if saved is None:
+                os.environ.pop("FOLLOWUP_PDF", None)
+            else:
+                os.environ["FOLLOWUP_PDF"] = saved
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def pdftotext(pdf: Path, page: int | None = None) -> str:
@@ -128,3 +169,20 @@ def parse_html(html: str) -> HtmlElements:
     parser.feed(html)
     parser.close()
     return parser
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe's serious and critical findings on the page, one line each (empty when clean)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # Judge the settled page: a colour transition still running (Material fades colours in)
+    # would make axe measure contrast on an in-between colour on a busy machine.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -67,19 +67,6 @@ def test_every_question_is_on_the_faq_page_and_its_scenario_page(
     assert 'href="faq/"' in home  # in the navigation
 
 
-def test_a_hidden_scenario_takes_its_questions_with_it(project: Path, tmp_path: Path) -> None:
-    add_questions(project, "after-rejection", [{"question": "Is a reply needed?", "answer": "No."}])
-    config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text().replace(
-            "    paper: a4\n", "    paper: a4\n    hide: [after-rejection]\n"
-        )
-    )
-    site = tmp_path / "site"
-    build_site(project, site)
-    assert "Is a reply needed?" not in (site / "faq" / "index.html").read_text()
-
-
 def test_a_question_must_end_with_a_question_mark(project: Path) -> None:
     add_questions(project, "after-rejection", [{"question": "Tell me more", "answer": "Fine."}])
     path = project / "content" / "scenarios" / "after-rejection.yml"

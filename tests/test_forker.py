@@ -3,6 +3,7 @@ is valid."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import yaml
 from helpers import ROOT, build_site, outline_titles, pdftotext
 from pypdf import PdfReader
 
@@ -74,6 +76,11 @@ def test_hide_removes_a_built_in_scenario_everywhere(project: Path, tmp_path: Pa
     assert "Replying to a rejection" not in pdftotext(site / GUIDE_PDF)
     data = json.loads((site / TEMPLATES_JSON).read_text())
     assert "after-rejection" not in [s["id"] for s in data["scenarios"]]
+    # Its questions leave the questions-and-answers page with it.
+    asked = yaml.safe_load((project / "content/scenarios/after-rejection.yml").read_text())["faq"]
+    faq = (site / "faq" / "index.html").read_text()
+    assert "faq-after-rejection-1" not in faq
+    assert html.escape(asked[0]["question"], quote=False) not in faq
     # Other scenarios listed it as related; the links are dropped, not broken.
     assert (
         "after-rejection" not in (site / "scenarios" / "post-interview" / "index.html").read_text()

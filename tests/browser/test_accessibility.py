@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from helpers import ROOT
+from helpers import ROOT, serious_violations
 from playwright.sync_api import Page, expect
 
 import build_scripts
@@ -28,20 +27,6 @@ def site_pages() -> list[str]:
 
 
 PAGES = site_pages()
-
-
-def serious_violations(page: Page) -> list[str]:
-    # Judge the settled page: a colour transition still running (Material fades colours in)
-    # would make axe measure contrast on an in-between colour on a busy machine.
-    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
-    page.wait_for_load_state("networkidle")
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("path", PAGES)

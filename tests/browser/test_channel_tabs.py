@@ -3,21 +3,12 @@ fill-in, Copy, the length counter and its warning, and axe with the tabs open.""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from helpers import build_site, copy_project
+from helpers import copy_project, serious_violations, served_build
 from playwright.sync_api import Page, expect
 from test_channels import CONNECTION, DEMO, FILE, VOICEMAIL
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -25,21 +16,8 @@ def channels_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The project plus a small scenario whose template has three variants, served locally."""
     project = copy_project(tmp_path_factory.mktemp("channels") / "project")
     (project / FILE).write_text(DEMO, encoding="utf-8")
-    site = project / "site"
-    site.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("FOLLOWUP_PDF", "off")
-        build_site(project, site, site_url=url + "/")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served_build(project, project / "site", pdf=False) as url:
         yield url + "/scenarios/channels-demo/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture
@@ -201,12 +179,4 @@ def test_axe_finds_nothing_serious_with_a_tab_open(
     page.goto(channels_site)
     page.get_by_label("Job title").fill("Senior Data Analyst, Population Health Reporting " * 30)
     open_tab(page, channel)
-    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
-    page.wait_for_load_state("networkidle")
-    results = Axe().run(page)
-    serious = [
-        f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []

@@ -7,16 +7,12 @@ Built from the full chooser tree (stand-ins for scenarios not written yet), the 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import itertools
-import threading
 from collections.abc import Iterator
 
 import pytest
 import yaml
-from axe_playwright_python.sync_playwright import Axe
-from helpers import ROOT, build_site
+from helpers import ROOT, serious_violations, served_build
 from home_tree import full_tree_project
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -29,30 +25,12 @@ TOP_ANSWERS = [
 LAPTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def home_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("home-browser")
     project = full_tree_project(folder / "project")
-    site = folder / "site"
-    site.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FOLLOWUP_PDF", "off")
-        build_site(project, site, site_url=url + "/")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served_build(project, folder / "site", pdf=False) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def open_home(
@@ -180,26 +158,16 @@ def test_the_search_field_opens_materials_search_with_what_was_typed(
     context.close()
 
 
-def _serious(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1280x800", "390x844"])
 def test_home_page_has_no_serious_accessibility_violations(
     browser: Browser, home_url: str, scheme: str, viewport: dict
 ) -> None:
     context, page = open_home(browser, home_url, viewport, scheme)
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.locator(".fu-chooser summary").nth(1).click()  # a panel open, its links showing
     page.locator(".fu-chooser details[open] a").first.hover()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     # Headings in order: one h1, then the chooser's h2, then its panels' h3.
     levels = page.evaluate(
         "[...document.querySelectorAll('article h1, article h2, article h3, article h4')]"
@@ -224,7 +192,7 @@ def test_the_colour_scheme_chosen_on_the_site_applies_to_the_chooser(
         "e => getComputedStyle(e).backgroundColor"
     )
     assert light != dark
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     context.close()
 
 

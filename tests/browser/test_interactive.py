@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import functools
-import http.server
 import json
 import re
-import threading
 import urllib.parse
 import zipfile
 from collections.abc import Iterator
@@ -17,7 +14,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from helpers import ROOT, build_site, copy_project
+from helpers import ROOT, copy_project, served_build
 from playwright.sync_api import BrowserContext, Page, expect
 
 import build_scripts
@@ -418,11 +415,6 @@ def test_search_index_quotes_the_emails_not_the_buttons(built_site: Path) -> Non
     assert "Dear [Interviewer" in text
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def brace_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fork whose thank-you template has literal braces (`{{` / `}}`), served on 127.0.0.1."""
@@ -435,21 +427,8 @@ def brace_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     assert changed != text
     source.write_text(changed, encoding="utf-8")
-    site = project / "site"
-    site.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("FOLLOWUP_PDF", "off")
-        build_site(project, site, site_url=url + "/")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served_build(project, project / "site", pdf=False) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_literal_braces_come_out_single_in_copy_mail_link_and_eml(
