@@ -104,7 +104,7 @@ def guide_chapters(nav: Sequence, docs_dir: Path) -> tuple[GuideEntry, ...]:
             elif value == TIMING_PAGE:
                 entries.append(GuideEntry("timing", title or "Timing at a glance"))
             elif value == FAQ_PAGE:
-                entries.append(GuideEntry("faq", title or "Frequently asked questions"))
+                entries.append(GuideEntry("faq", title or "Questions and answers"))
             elif value.endswith(".md") and value not in GENERATED:
                 page = docs_dir / value
                 if page.is_file() and page.resolve().is_relative_to(docs_dir.resolve()):
