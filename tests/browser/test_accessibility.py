@@ -9,6 +9,12 @@ from helpers import ROOT, serious_violations
 from playwright.sync_api import Page, expect
 
 import build_scripts
+from build_scripts.links import GENERATED
+
+
+def page_path(src_uri: str) -> str:
+    """A page's URL path: `timing.md` is `/timing/`, `scenarios/index.md` is `/scenarios/`."""
+    return "/" + src_uri.removesuffix(".md").removesuffix("index").rstrip("/") + "/"
 
 
 def site_pages() -> list[str]:
@@ -18,10 +24,8 @@ def site_pages() -> list[str]:
     return [
         "/",
         *sorted(f"/{name}/" for name in guide),
-        "/timing/",
-        "/sources/",
-        "/add-a-scenario/",
-        "/scenarios/",
+        # The pages the build generates (the timing table, the sources, the questions...).
+        *(page_path(page) for page in GENERATED if page.endswith(".md")),
         *(f"/scenarios/{s.id}/" for s in site.scenarios),
     ]
 
