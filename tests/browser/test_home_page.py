@@ -8,12 +8,10 @@ Built from the full chooser tree (stand-ins for scenarios not written yet), the 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 
 import pytest
 import yaml
-from helpers import ROOT, serious_violations, served_build
-from home_tree import full_tree_project
+from helpers import ROOT, serious_violations
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from build_scripts import chooser
@@ -26,11 +24,9 @@ LAPTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def home_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("home-browser")
-    project = full_tree_project(folder / "project")
-    with served_build(project, folder / "site", pdf=False) as url:
-        yield url
+def home_url(base_url: str) -> str:
+    """The real site, as the other browser tests see it (built and served once per session)."""
+    return base_url
 
 
 def open_home(
