@@ -16,10 +16,10 @@ from pathlib import Path
 from . import lint, pdf, render_pack, render_site
 from .errors import ScenarioError
 from .expand import Site
-from .links import MARKERS
+from .links import MARKERS, scenario_page
 from .options import BuildOptions
 from .project import Project
-from .sources import with_kinds
+from .sources import with_kinds, without_links_to
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -89,11 +89,13 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
     ):
         files[page.src_uri] = page.markdown.encode("utf-8")
     kinds = site.source_kinds
+    hidden = {scenario_page(i) for i in project.settings.hide}
     for src_uri, markdown in hand_written_pages(project.docs_dir):
         if src_uri in files:
             continue
-        # Each cited source's kind after its link, and the markers filled in.
-        filled = with_kinds(markdown, kinds)
+        # Each cited source's kind after its link, links to hidden scenarios reduced to their
+        # text, and the markers filled in.
+        filled = without_links_to(with_kinds(markdown, kinds), hidden)
         if any(marker in markdown for marker in MARKERS):
             filled = render_site.fill_markers(
                 filled,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from . import chooser, sources
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .expand import Site, expand
+from .links import scenario_page
 from .load import RawScenario, load_dir
 from .nav import guide_chapters
 from .options import BuildOptions, build_options
@@ -100,9 +101,16 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
     site = dataclasses.replace(
         site,
         chooser=tuple(chooser.steps(question, {s.id: s.title for s in site.scenarios})),
-        # The guide's pages as the PDF prints them: each cited source's kind after its link.
+        # The guide's pages as the PDF prints them: each cited source's kind after its link,
+        # links to hidden scenarios reduced to their text.
         guide=tuple(
-            dataclasses.replace(g, markdown=sources.with_kinds(g.markdown, kinds))
+            dataclasses.replace(
+                g,
+                markdown=sources.without_links_to(
+                    sources.with_kinds(g.markdown, kinds),
+                    {scenario_page(i) for i in project.settings.hide},
+                ),
+            )
             if g.kind == "page"
             else g
             for g in guide

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -146,6 +146,26 @@ def unregistered(
             f"'{cite.url}' is cited but is not a registered source: add it to "
             f"{registry} with its kind, claim and checked date",
         )
+
+
+_PAGE_LINK = re.compile(
+    r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?:\./)?(?P<page>[^)\s#:]+\.md)(?:#[^)\s]*)?\)"
+)
+"""An inline Markdown link to another page of the site, with or without an anchor."""
+
+
+def without_links_to(markdown: str, pages: Collection[str]) -> str:
+    """The page with its links to `pages` (src_uris, such as the pages of scenarios a fork
+    hides) reduced to their text, so that hiding a scenario leaves no broken link behind."""
+    if not pages:
+        return markdown
+
+    def unlink(match: re.Match) -> str:
+        return match.group("text") if match.group("page") in pages else match.group(0)
+
+    return "".join(
+        _PAGE_LINK.sub(unlink, line) if prose else line for _, line, prose in _prose_lines(markdown)
+    )
 
 
 def with_kinds(markdown: str, kinds: Mapping[str, str]) -> str:

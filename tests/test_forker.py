@@ -65,12 +65,17 @@ def test_hide_removes_a_built_in_scenario_everywhere(project: Path, tmp_path: Pa
     config = project / "mkdocs.yml"
     config.write_text(
         config.read_text().replace(
-            "    paper: a4\n", "    paper: a4\n    hide: [after-rejection]\n"
+            "    paper: a4\n", "    paper: a4\n    hide: [after-rejection, negotiating-an-offer]\n"
         )
     )
     site = tmp_path / "site"
-    build_site(project, site)
+    build_site(project, site)  # strict: a guide page's link to a hidden scenario would warn
     assert not (site / "scenarios" / "after-rejection").exists()
+    # A guide page that linked to a hidden scenario keeps the words, without the link.
+    offers = (site / "offers" / "index.html").read_text()
+    assert "negotiating-an-offer" not in offers
+    assert "Asking about an offer or negotiating it" in offers
+    assert "negotiating it" in pdftotext(site / GUIDE_PDF)
     assert not (site / scenario_pdf_path("after-rejection")).exists()
     assert "after-rejection" not in (site / "index.html").read_text()
     assert "Replying to a rejection" not in pdftotext(site / GUIDE_PDF)

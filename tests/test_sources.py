@@ -278,3 +278,18 @@ def test_the_registry_is_held_to_the_character_rules_of_scenario_files(project: 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert re.search(r"content/sources\.yml:3:\d+: .*U\+200B", result.stderr), result.stderr
+
+
+def test_links_to_hidden_scenarios_become_their_text_outside_code() -> None:
+    page = (
+        "Read [the rejection page](scenarios/after-rejection.md#templates) or "
+        "[the thank-you](./scenarios/post-interview.md), not "
+        "![a picture](scenarios/after-rejection.md).\n"
+        "```\n[in code](scenarios/after-rejection.md)\n```\n"
+    )
+    assert sources.without_links_to(page, {"scenarios/after-rejection.md"}) == (
+        "Read the rejection page or [the thank-you](./scenarios/post-interview.md), not "
+        "![a picture](scenarios/after-rejection.md).\n"
+        "```\n[in code](scenarios/after-rejection.md)\n```\n"
+    )
+    assert sources.without_links_to(page, set()) == page
