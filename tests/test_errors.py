@@ -87,16 +87,16 @@ def test_characters_no_project_font_draws_are_refused_until_a_font_for_them_is_a
 def test_ids_are_refused_when_the_docs_folder_already_has_a_page_or_folder_of_that_name(
     project: Path,
 ) -> None:
-    _scenario_file(project, "faq", "title: Questions")
+    _scenario_file(project, "help", "title: Help")
     _scenario_file(project, "press", "title: Press")
     assert build_scripts.check(build_scripts.Project.from_root(project)).errors == []
-    (project / "content" / "faq.md").write_text("# FAQ\n", encoding="utf-8")
+    (project / "content" / "help.md").write_text("# Help\n", encoding="utf-8")
     (project / "content" / "press").mkdir()
     problems = [
         str(e) for e in build_scripts.check(build_scripts.Project.from_root(project)).errors
     ]
     assert problems == [
-        "content/scenarios/faq.yml:1:5: id: id 'faq' is taken by the site itself (faq.md); "
+        "content/scenarios/help.yml:1:5: id: id 'help' is taken by the site itself (help.md); "
         "choose another id",
         "content/scenarios/press.yml:1:5: id: id 'press' is taken by the site itself (press/); "
         "choose another id",

@@ -43,8 +43,9 @@ def test_a_new_scenario_appears_in_every_output(project: Path, tmp_path: Path) -
     assert 'id="fu-data"' in page
     assert "data-fu-planner" in page
     home = (site / "index.html").read_text()
-    assert 'href="scenarios/after-take-home/"' in home  # navigation and the scenario chooser
-    assert home.count("after-take-home/") >= 2
+    # The home page lists every scenario (it has no sidebar, and its chooser shows the
+    # scenarios that chooser.yml names).
+    assert 'href="scenarios/after-take-home/"' in home
     assert NEW_TITLE in (site / "timing" / "index.html").read_text()
     assert NEW_TITLE in (site / "scenarios" / "index.html").read_text()
 

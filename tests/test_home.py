@@ -172,8 +172,9 @@ def test_the_printed_guide_has_the_chooser_with_every_choice_under_its_first_tit
     assert text.count("\u2192") == len(CHOOSER_IDS)
     site = build_scripts.load_site(build_scripts.Project.from_root(ROOT))
     titles = {s.id: s.title for s in site.scenarios}
+    flat = re.sub(r"[\s\u00ad-]+", "", text)  # a title may break at a hyphen
     for scenario_id in CHOOSER_IDS:
-        assert squash(titles[scenario_id]) in text, scenario_id
+        assert re.sub(r"[\s-]+", "", titles[scenario_id]) in flat, scenario_id
 
 
 HOSTILE = (

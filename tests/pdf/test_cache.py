@@ -52,12 +52,15 @@ def test_noop_and_one_edit_rebuilds(
     build_site(project, tmp_path / "third")
     again = rendered(mkdocs_logs)
     # Its own PDF, and the parts of the guide that show its title: its own pages, the
-    # contents, the timing table and the scenario tables.
+    # contents, the chooser, the timing table, the scenario tables, the questions and answers
+    # ("More in ...") and the references ("Cited in ...").
     assert [name for name in again if not name.startswith("guide:")] == [
         "downloads/scenarios/after-rejection.pdf"
     ]
-    assert {"guide:contents", "guide:ch-timing", "guide:part-scenarios"} <= set(again)
-    assert len(again) <= 6, again
+    assert {"guide:contents", "guide:ch-timing", "guide:part-scenarios", "guide:ch-faq"} <= set(
+        again
+    )
+    assert len(again) <= 7, again
     assert (
         digests(tmp_path / "third")["downloads/follow-up-guide.pdf"]
         != (digests(tmp_path / "second")["downloads/follow-up-guide.pdf"])
