@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
-from . import links
+from . import i18n, links
 from .expand import Segment
 from .notices import unusable
 
@@ -169,6 +169,7 @@ def make_env(templates_dir: Path, output: str) -> Environment:
         cell=table_cell,
     )
     env.globals.update(links.GLOBALS)
+    env.globals["_"] = i18n.gettext  # interface text in the edition's language
     return env
 
 
