@@ -56,6 +56,12 @@ def gettext(text: str, /, **values: object) -> str:
 _ = gettext
 
 
+def N_(text: str, /) -> str:
+    """Marks English text to translate where it is used later, not here (a label in a table
+    built at import time): `_()` translates it at the point of use."""
+    return text
+
+
 def language() -> str:
     """The active edition's language code."""
     return _active.get().language
@@ -71,8 +77,9 @@ def activated(catalog: Catalog) -> Iterator[Catalog]:
         _active.reset(token)
 
 
-_CALL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')""")
-"""A `_("...")` call with a literal first argument, in Python, Jinja or JavaScript."""
+_CALL = re.compile(r"""\bN?_\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')""")
+"""A `_("...")` or `N_("...")` call with a literal first argument, in Python, Jinja or
+JavaScript."""
 
 
 def messages(source: str) -> list[str]:
