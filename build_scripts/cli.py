@@ -51,12 +51,20 @@ def _checked(project: Project, lint: str | None, paper: str | None = None):
         print(ScenarioErrors(result.errors).report(), file=sys.stderr)
     for line in (*result.notes, *result.findings):
         print(line, file=sys.stderr)
-    print(pipeline.summary(result), file=sys.stderr)
+    summary = pipeline.summary(result)
+    if len(project.languages) > 1:
+        summary = f"{project.language}: {summary}"
+    print(summary, file=sys.stderr)
     return None if result.failed else (result, options)
 
 
 def _cmd_check(project: Project, args: argparse.Namespace) -> int:
-    return 0 if _checked(project, "strict" if args.strict else "warn") else 1
+    """Every edition: the default one, then each other language's."""
+    lint = "strict" if args.strict else "warn"
+    failed = not _checked(project, lint)
+    for language in project.languages[1:]:
+        failed |= not _checked(project.edition(language), lint)
+    return 1 if failed else 0
 
 
 def _cmd_export(project: Project, args: argparse.Namespace) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import links
+from . import i18n, links
 from .schema import (
     ANCHOR_INPUT_LABELS,
     ANCHOR_LABELS,
@@ -231,6 +232,9 @@ class ScenarioView:
     """Phrases to avoid: the shared list plus the scenario's own, lowercase."""
     faq: tuple[FaqView, ...] = ()
     """Questions readers ask about this situation, in file order."""
+    translated: bool = True
+    """False in an edition other than the default one when the scenario has no translation
+    into its language: its page and PDF chapter say that it is shown in the default one."""
 
 
 @dataclass(frozen=True)
@@ -506,7 +510,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         used_placeholders=tuple(placeholder_views[key] for key in used),
         min_words=scenario.body_words.min,
         max_words=scenario.body_words.max,
-        avoid=tuple(dict.fromkeys(p.lower() for p in (*SHARED_AVOID_PHRASES, *scenario.avoid))),
+        avoid=tuple(dict.fromkeys(p.lower() for p in (*_shared_avoid(), *scenario.avoid))),
         faq=tuple(
             FaqView(n, q.question, paragraphs(q.answer), links.faq_anchor(scenario.id, n))
             for n, q in enumerate(scenario.faq, start=1)
@@ -514,17 +518,31 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
     )
 
 
+def _shared_avoid() -> tuple[str, ...]:
+    """The phrases every template of the active edition's language avoids."""
+    catalog = i18n.active()
+    return SHARED_AVOID_PHRASES if catalog.language == "en" else catalog.edition.avoid
+
+
 def expand(
     scenarios: Sequence[Scenario],
     source_files: dict[str, str],
     guide: Sequence[GuideEntry] = (),
     registry: Sequence[Source] = (),
+    untranslated: frozenset[str] = frozenset(),
 ) -> Site:
     """Build the site's view models. `source_files` maps scenario id to its YAML path; the
-    guide's chapters and their registered sources (content/sources.yml) join the references."""
+    guide's chapters and their registered sources (content/sources.yml) join the references.
+    The `untranslated` scenarios are shown in the default language with a note (in an edition
+    other than the default one)."""
     ordered = sorted(scenarios, key=_sort_key)
     titles = {s.id: s.title for s in ordered}
-    views = tuple(_expand_one(s, source_files.get(s.id, ""), titles) for s in ordered)
+    views = tuple(
+        dataclasses.replace(_expand_one(s, source_files.get(s.id, ""), titles), translated=False)
+        if s.id in untranslated
+        else _expand_one(s, source_files.get(s.id, ""), titles)
+        for s in ordered
+    )
     categories = tuple(
         CategoryView(cid, title, tuple(v for v in views if v.category == cid))
         for cid, title in CATEGORY_TITLES.items()

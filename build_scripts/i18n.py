@@ -13,11 +13,16 @@ The catalog of the edition being built is the active one: `activated(catalog)` a
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import ScenarioError, ScenarioErrors
 
 STRINGS_FILE = "strings.yml"
 """An edition's catalog, in its folder of the docs folder (`content/de/strings.yml`)."""
@@ -26,11 +31,35 @@ _FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
+class Edition:
+    """What a language's catalog says about its edition (the `edition:` block)."""
+
+    name: str = "English"
+    """The language's own name, in the language switcher."""
+    country: str = "US"
+    """The country whose business days the date planner counts until the reader picks one."""
+    site_name: str = ""
+    """The site's name in this language (empty: mkdocs.yml's site_name)."""
+    site_description: str = ""
+    date_format: str = "{day} {month_name} {year}"
+    """How dates are written: {day}, {month} (a number), {month_name}, {year}; zero-padded
+    with {day:02}-style fields is not supported, write {dd} and {mm} for those."""
+    months: tuple[str, ...] = (
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    )  # fmt: skip
+    avoid: tuple[str, ...] = ()
+    """Phrases the lint warns about in every template of this language (besides the
+    scenario's own `avoid`); English has its list in schema.SHARED_AVOID_PHRASES."""
+
+
+@dataclass(frozen=True)
 class Catalog:
     """One language's interface text: English text -> its translation."""
 
     language: str = "en"
     strings: Mapping[str, str] = field(default_factory=dict)
+    edition: Edition = field(default_factory=Edition)
 
     def gettext(self, text: str, /, **values: object) -> str:
         """`text` in this language, with `{name}` fields filled from `values` (only named
@@ -56,10 +85,31 @@ def gettext(text: str, /, **values: object) -> str:
 _ = gettext
 
 
-def N_(text: str, /) -> str:
+def N_(text: str, /) -> str:  # noqa: N802 (gettext's name for it)
     """Marks English text to translate where it is used later, not here (a label in a table
     built at import time): `_()` translates it at the point of use."""
     return text
+
+
+def active() -> Catalog:
+    """The active edition's catalog."""
+    return _active.get()
+
+
+def format_date(date: dt.date) -> str:
+    """`date` as the active edition writes dates (29 November 2026; 29.11.2026)."""
+    edition = _active.get().edition
+    return _FIELD.sub(
+        lambda m: {
+            "day": str(date.day),
+            "dd": f"{date.day:02}",
+            "month": str(date.month),
+            "mm": f"{date.month:02}",
+            "month_name": edition.months[date.month - 1],
+            "year": str(date.year),
+        }.get(m.group(1), m.group(0)),
+        edition.date_format,
+    )
 
 
 def language() -> str:
@@ -100,3 +150,69 @@ def messages_in(paths: list[Path]) -> dict[str, list[str]]:
             if path.as_posix() not in found[text]:
                 found[text].append(path.as_posix())
     return found
+
+
+def load_catalog(path: Path, display: str, language: str) -> tuple[Catalog, list[ScenarioError]]:
+    """A language's catalog from its strings.yml (`display`: the path shown in messages);
+    what is wrong in it is reported with its line, and left out."""
+    from pydantic import ValidationError
+
+    from .load import load_text
+
+    problems: list[ScenarioError] = []
+    if not path.is_file():
+        return Catalog(language, {}, Edition(name=language, country="")), [
+            ScenarioError(display, 1, 1, "(file)", "missing: every edition needs its strings.yml")
+        ]
+    try:
+        raw = load_text(path.read_bytes(), display)
+    except ScenarioErrors as exc:
+        return Catalog(language, {}, Edition(name=language, country="")), list(exc.errors)
+    data = raw.data
+    for key in data:
+        if key not in ("edition", "strings"):
+            problems.append(raw.error((key,), "unknown key; expected edition and strings", True))
+    strings: dict[str, str] = {}
+    given = data.get("strings") or {}
+    if not isinstance(given, dict):
+        problems.append(raw.error(("strings",), "expected a mapping: English text: translation"))
+        given = {}
+    for english, translated in given.items():
+        where = ("strings", english)
+        if not isinstance(translated, str) or not translated.strip():
+            problems.append(raw.error(where, "expected the translation as text"))
+            continue
+        if set(_FIELD.findall(english)) != set(_FIELD.findall(translated)):
+            wanted = ", ".join(sorted(f"{{{f}}}" for f in set(_FIELD.findall(english)))) or "none"
+            problems.append(
+                raw.error(
+                    where, f"the translation must use the same fields as the English ({wanted})"
+                )
+            )
+            continue
+        strings[str(english)] = translated
+    edition = Edition(name=language, country="")
+    block = data.get("edition")
+    if block is not None:
+        try:
+            edition = _EditionModel.model_validate(block).edition()
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                where = ("edition", *error["loc"])
+                problems.append(raw.error(where, str(error["msg"]).removeprefix("Value error, ")))
+    return Catalog(language, strings, edition), problems
+
+
+class _EditionModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=40)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    site_name: str = ""
+    site_description: str = ""
+    date_format: str = "{day} {month_name} {year}"
+    months: tuple[str, ...] = Field(default=Edition().months, min_length=12, max_length=12)
+    avoid: tuple[str, ...] = ()
+
+    def edition(self) -> Edition:
+        return Edition(**self.model_dump())

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import types
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -41,7 +41,7 @@ from .schema import (
     template_tokens,
 )
 from .sources import address_problem, host_of, page_key, publisher_key, unregistered
-from .validate import text_position
+from .validate import SiteRules, text_position
 
 if TYPE_CHECKING:
     from .nav import GuideEntry
@@ -107,6 +107,7 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "a channel variant longer than its channel allows (LinkedIn limits, text, voicemail)",
     ),
+    Rule("FU116", "untranslated", "warning", "text an edition shows in the default language"),
 )
 RULES_BY_KEY = {key: rule for rule in RULES for key in (rule.code, rule.name)}
 
@@ -130,10 +131,26 @@ class Finding:
         )
 
 
+@dataclass(frozen=True)
+class Language:
+    """What the lint needs to know about the language a scenario is written in."""
+
+    code: str = "en"
+    """The dictionary's language (pyspellchecker ships en, de, es, fr, it, nl, pt, ru...)."""
+    avoid: tuple[str, ...] = SHARED_AVOID_PHRASES
+    """Phrases every template in the language avoids."""
+    word_list: str = WORD_LIST.as_posix()
+    """Where the language's own words are (for the spelling messages)."""
+
+
+ENGLISH = Language()
+
+
 class _Context:
-    def __init__(self, scenario: Scenario, raw: RawScenario) -> None:
+    def __init__(self, scenario: Scenario, raw: RawScenario, language: Language = ENGLISH) -> None:
         self.scenario = scenario
         self.raw = raw
+        self.language = language
         self.findings: list[Finding] = []
         self.ignored = {
             RULES_BY_KEY[key].code for key in scenario.lint.ignore if key in RULES_BY_KEY
@@ -292,7 +309,7 @@ def _unused_placeholders(ctx: _Context) -> None:
 
 
 def _avoid_phrases(ctx: _Context) -> None:
-    phrases = dict.fromkeys(p.lower() for p in (*SHARED_AVOID_PHRASES, *ctx.scenario.avoid))
+    phrases = dict.fromkeys(p.lower() for p in (*ctx.language.avoid, *ctx.scenario.avoid))
     paths = [
         ("templates", i, *channel, field)
         for i, template in enumerate(ctx.scenario.templates)
@@ -312,10 +329,10 @@ def _avoid_phrases(ctx: _Context) -> None:
 
 
 @cache
-def _dictionary() -> object:
+def _dictionary(language: str = "en") -> object:
     from spellchecker import SpellChecker
 
-    return SpellChecker(language="en", distance=1)
+    return SpellChecker(language=language, distance=1)
 
 
 def _is_prose(annotation: object) -> bool:
@@ -381,7 +398,7 @@ def prose_paths(scenario: BaseModel) -> list[KeyPath]:
 
 
 def _spelling(ctx: _Context, words: frozenset[str]) -> None:
-    checker = _dictionary()
+    checker = _dictionary(ctx.language.code)
     for key_path in prose_paths(ctx.scenario):
         text = ctx.text(key_path)
         text = _without_placeholders(text)
@@ -400,7 +417,7 @@ def _spelling(ctx: _Context, words: frozenset[str]) -> None:
                 "FU106",
                 key_path,
                 f"'{word}' is not in the dictionary{hint} "
-                f"(add real words to {WORD_LIST.as_posix()})",
+                f"(add real words to {ctx.language.word_list})",
                 offset=match.start(),
             )
 
@@ -480,16 +497,19 @@ def _todos(ctx: _Context) -> None:
     walk(ctx.raw.data, ())
 
 
-def load_word_list(root: Path) -> frozenset[str]:
-    path = root / WORD_LIST
+def load_word_list(path: Path) -> frozenset[str]:
+    """The words of a word list file (or of the project folder's content/wordlist.txt)."""
+    path = path / WORD_LIST if path.is_dir() else path
     if not path.is_file():
         return frozenset()
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
-def _lint_one(scenario: Scenario, raw: RawScenario, words: frozenset[str]) -> list[Finding]:
-    ctx = _Context(scenario, raw)
+def _lint_one(
+    scenario: Scenario, raw: RawScenario, words: frozenset[str], language: Language = ENGLISH
+) -> list[Finding]:
+    ctx = _Context(scenario, raw, language)
     _check_lint_settings(ctx)
     _subjects(ctx)
     _bodies(ctx)
@@ -529,7 +549,9 @@ def _code_digest() -> str | None:
     return digest.hexdigest()
 
 
-def _cache_key(scenario: Scenario, raw: RawScenario, words: frozenset[str]) -> str | None:
+def _cache_key(
+    scenario: Scenario, raw: RawScenario, words: frozenset[str], language: Language = ENGLISH
+) -> str | None:
     """sha256 over everything a scenario's findings depend on, or None when it cannot be
     cached (no code digest, or a RawScenario that was not read from a file's text)."""
     code = _code_digest()
@@ -541,6 +563,7 @@ def _cache_key(scenario: Scenario, raw: RawScenario, words: frozenset[str]) -> s
         raw.path,
         raw.text,
         sorted(words),
+        [language.code, list(language.avoid), language.word_list],
         # The file's text decides the model, but a caller may validate with another model.
         f"{model.__module__}.{model.__qualname__}",
         scenario.model_dump_json(by_alias=True),
@@ -651,6 +674,7 @@ def lint(
     scenarios: Iterable[tuple[Scenario, RawScenario]],
     words: frozenset[str] = frozenset(),
     cache_dir: Path | None = None,
+    language: Language = ENGLISH,
 ) -> list[Finding]:
     """Every finding for every scenario, in file and position order.
 
@@ -660,15 +684,47 @@ def lint(
     that changed nothing never loads the dictionary. The findings are the same either way."""
     findings: list[Finding] = []
     for scenario, raw in scenarios:
-        if cache_dir is None or (key := _cache_key(scenario, raw, words)) is None:
-            findings.extend(_lint_one(scenario, raw, words))
+        if cache_dir is None or (key := _cache_key(scenario, raw, words, language)) is None:
+            findings.extend(_lint_one(scenario, raw, words, language))
             continue
         entry = _entry_file(cache_dir, raw.path)
         found = _cached(entry, key)
         if found is None:
-            found = _lint_one(scenario, raw, words)
+            found = _lint_one(scenario, raw, words, language)
             _store(entry, key, found)
         findings.extend(found)
+    return sorted(findings, key=lambda f: f.error)
+
+
+def lint_translations(
+    translations: Sequence[tuple[RawScenario, RawScenario]],
+    untranslated: Collection[str],
+    scenarios: Sequence[tuple[Scenario, RawScenario]],
+    translations_dir: str,
+    rules: SiteRules,
+) -> list[Finding]:
+    """FU116: what an edition other than the default one shows in the default language: each
+    scenario it has no translation of (at the scenario file's id), and each text a translation
+    leaves out (at the translation's nearest key)."""
+    from .translations import overlay
+    from .translations import untranslated as left_out
+    from .validate import validate_one
+
+    rule = RULES_BY_KEY["FU116"]
+    findings = []
+    for scenario, raw in scenarios:
+        if scenario.id in untranslated:
+            where = f"{translations_dir}/{scenario.id}.yml"
+            message = f"no translation ({where}): this edition shows the scenario untranslated"
+            findings.append(Finding(raw.error(("id",), message), rule, rule.severity))
+    for base, translation in translations:
+        scenario, problems = validate_one(base, rules)
+        if scenario is None or problems:
+            continue  # the default edition reports them
+        merged = overlay(base, translation)
+        for key_path in left_out(base, translation, scenario):
+            message = "not translated: this text is still the default edition's"
+            findings.append(Finding(merged.error(key_path, message), rule, rule.severity))
     return sorted(findings, key=lambda f: f.error)
 
 

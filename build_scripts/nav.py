@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from .expand import Site
+from .i18n import _
 from .links import (
     FAQ_PAGE,
     GENERATED,
@@ -83,10 +84,14 @@ def _mentions(items: Sequence, page: str) -> bool:
     return False
 
 
-def guide_chapters(nav: Sequence, docs_dir: Path) -> tuple[GuideEntry, ...]:
+def guide_chapters(
+    nav: Sequence, docs_dir: Path, fallback: Path | None = None
+) -> tuple[GuideEntry, ...]:
     """The guide's chapters in navigation order: the hand-written pages (read from `docs_dir`,
     without their front matter), the timing table, and the scenarios where the scenario index
-    is (at the end when the navigation does not list it)."""
+    is (at the end when the navigation does not list it). In an edition other than the
+    default one, a page it has not translated is the default edition's (from `fallback`),
+    with a note that says so."""
     entries: list[GuideEntry] = []
 
     def walk(items: Sequence, section: str | None) -> None:
@@ -97,7 +102,8 @@ def guide_chapters(nav: Sequence, docs_dir: Path) -> tuple[GuideEntry, ...]:
             elif not isinstance(value, str):
                 continue
             elif value == SCENARIOS_INDEX or (
-                section == "Scenarios" and value.startswith(f"{SCENARIOS_FOLDER}/")
+                section in ("Scenarios", _("Scenarios"))
+                and value.startswith(f"{SCENARIOS_FOLDER}/")
             ):
                 if not any(e.kind == "scenarios" for e in entries):
                     entries.append(GuideEntry("scenarios", section or title or "Scenarios"))
@@ -106,15 +112,29 @@ def guide_chapters(nav: Sequence, docs_dir: Path) -> tuple[GuideEntry, ...]:
             elif value == FAQ_PAGE:
                 entries.append(GuideEntry("faq", title or "Questions and answers"))
             elif value.endswith(".md") and value not in GENERATED:
-                page = docs_dir / value
-                if page.is_file() and page.resolve().is_relative_to(docs_dir.resolve()):
-                    body = without_front_matter(page.read_text(encoding="utf-8-sig"))
-                    entries.append(GuideEntry("page", title or value, value, body))
+                for folder in (docs_dir, fallback) if fallback else (docs_dir,):
+                    page = folder / value
+                    if page.is_file() and page.resolve().is_relative_to(folder.resolve()):
+                        body = without_front_matter(page.read_text(encoding="utf-8-sig"))
+                        if folder is not docs_dir:
+                            body = untranslated_note(body)
+                        entries.append(GuideEntry("page", title or value, value, body))
+                        break
 
     walk(nav, None)
     if not any(e.kind == "scenarios" for e in entries):
         entries.append(GuideEntry("scenarios", "Scenarios"))
     return tuple(entries)
+
+
+def untranslated_note(markdown: str) -> str:
+    """A page of the default edition shown in another edition, with a note saying so."""
+    note = _("This page has not been translated yet; it is shown in English.")
+    admonition = f'!!! note "{_("Not translated yet")}"\n\n    {note}\n\n'
+    heading, newline, rest = markdown.lstrip("\n").partition("\n")
+    if heading.startswith("# "):  # under the page's title
+        return f"{heading}{newline}\n{admonition}{rest.lstrip(chr(10))}"
+    return admonition + markdown
 
 
 _FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n.*?^(?:-{3}|\.{3})[ \t]*\n", re.DOTALL | re.MULTILINE)

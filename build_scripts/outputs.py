@@ -16,6 +16,7 @@ from pathlib import Path
 from . import lint, pdf, render_pack, render_site
 from .errors import ScenarioError
 from .expand import Site
+from .i18n import activated
 from .links import MARKERS, scenario_page
 from .options import BuildOptions
 from .project import Project
@@ -124,9 +125,10 @@ def build_outputs(
 ) -> Files:
     """Every wanted output's files (only the named outputs when `only` is given)."""
     files: Files = {}
-    for output in OUTPUTS:
-        if output.wanted(options) and (not only or output.name in only):
-            files |= output.render(site, project, options, files)
+    with activated(project.catalog):
+        for output in OUTPUTS:
+            if output.wanted(options) and (not only or output.name in only):
+                files |= output.render(site, project, options, files)
     return files
 
 

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from . import chooser, sources
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .expand import Site, expand
+from .i18n import activated
 from .links import scenario_page
 from .load import RawScenario, load_dir
 from .nav import guide_chapters
 from .options import BuildOptions, build_options
 from .project import Project
 from .schema import Scenario
+from .translations import overlay
 from .validate import project_rules, validate
 
 if TYPE_CHECKING:
@@ -48,7 +50,14 @@ class CheckResult:
 
 def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
     """Steps 1-3 over every input (scenarios, chooser, settings), keeping what is valid; and
-    the lint over every valid scenario when the options ask for it."""
+    the lint over every valid scenario when the options ask for it. For an edition other than
+    the default one (`project.edition(language)`), each scenario with a translation is
+    checked as translated, in the edition's language."""
+    with activated(project.catalog):
+        return _check(project, options)
+
+
+def _check(project: Project, options: BuildOptions | None) -> CheckResult:
     log.debug("Step 1 - Loading scenarios from %s", project.scenarios_dir)
     raws, errors = load_dir(project.scenarios_dir, project.root)
     errors.extend(project.settings_errors)
@@ -79,19 +88,31 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
                     f"folder {project.settings.local_scenarios!r} does not exist",
                 )
             )
-    log.debug("Step 2 - Validating %d scenario files", len(raws))
     rules = project_rules(project.root)
+    translations: list[tuple[RawScenario, RawScenario]] = []
+    untranslated: set[str] = set()
+    if project.translations_dir is not None:
+        raws, translations, untranslated, problems = _translate(raws, project)
+        errors.extend(problems)
+    log.debug("Step 2 - Validating %d scenario files", len(raws))
     valid, problems = validate(raws, rules)
     errors.extend(problems)
     valid, problems = _hide(valid, project.settings.hide)
     errors.extend(problems)
     ids_by_file = {raw.path: raw.data["id"] for raw in raws if isinstance(raw.data.get("id"), str)}
     log.debug("Step 3 - Expanding %d scenarios", len(valid))
-    registry, registry_raw, problems = sources.load(project.root, project.sources_file, rules)
+    registry, registry_raw, problems = sources.load(
+        project.root, project.sources_file, rules, project.sources_translation
+    )
     errors.extend(problems)
-    guide = guide_chapters(project.config.nav, project.docs_dir)
+    fallback = None if project.is_default_edition else project.root / project.base_docs_dir
+    guide = guide_chapters(project.config.nav, project.docs_dir, fallback)
     site = expand(
-        [s for s, _ in valid], {s.id: raw.path for s, raw in valid}, guide, registry.sources
+        [s for s, _ in valid],
+        {s.id: raw.path for s, raw in valid},
+        guide,
+        registry.sources,
+        untranslated=frozenset(untranslated),
     )
     # The chooser names scenarios, so it is checked against those that exist (or are hidden).
     known = {s.id for s in site.scenarios} | set(project.settings.hide)
@@ -118,10 +139,31 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
     )
     findings = []
     if options is not None and options.lint:
-        from .lint import lint, lint_sources, load_word_list, strictly
+        from .lint import (
+            Language,
+            lint,
+            lint_sources,
+            lint_translations,
+            load_word_list,
+            strictly,
+        )
 
         cache = options.cache_root / "lint" if options.cache_root else None
-        findings = lint(valid, load_word_list(project.root), cache_dir=cache)
+        # An edition lints its translations in its language; what it shows untranslated is
+        # linted by the default edition, and reported here as untranslated (FU116).
+        linted = [(s, raw) for s, raw in valid if s.id not in untranslated]
+        if project.is_default_edition:
+            language = Language()
+        else:
+            language = Language(
+                project.language,
+                project.catalog.edition.avoid,
+                project.word_list.relative_to(project.root).as_posix(),
+            )
+        findings = lint(linted, load_word_list(project.word_list), cache, language)
+        if project.translations_dir is not None:
+            where = project.translations_dir.relative_to(project.root).as_posix()
+            findings += lint_translations(translations, untranslated, valid, where, rules)
         findings += lint_sources(
             valid,
             registry.sources,
@@ -133,6 +175,45 @@ def check(project: Project, options: BuildOptions | None = None) -> CheckResult:
         if options.lint == "strict":
             findings = strictly(findings)
     return CheckResult(site, errors, ids_by_file, valid, notes, findings)
+
+
+def _translate(
+    raws: list[RawScenario], project: Project
+) -> tuple[list[RawScenario], list[tuple[RawScenario, RawScenario]], set[str], list[ScenarioError]]:
+    """Each scenario file with the edition's translation laid over it, when it has one: the
+    files, the (scenario, translation) pairs, the ids of the scenarios left untranslated, and
+    the problems of translations that translate nothing."""
+    assert project.translations_dir is not None
+    found, problems = load_dir(project.translations_dir, project.root)
+    ids = [raw.data["id"] for raw in raws if isinstance(raw.data.get("id"), str)]
+    by_id: dict[str, RawScenario] = {}
+    for translation in found:
+        scenario_id = translation.data.get("id")
+        if not isinstance(scenario_id, str) or scenario_id not in ids:
+            problems.append(
+                translation.error(
+                    ("id",),
+                    f"no scenario with id {scenario_id!r} to translate"
+                    f"{did_you_mean(str(scenario_id), ids)}; a translation has its scenario's id",
+                )
+            )
+        elif scenario_id in by_id:
+            problems.append(
+                translation.error(
+                    ("id",), f"'{scenario_id}' is already translated by {by_id[scenario_id].path}"
+                )
+            )
+        else:
+            by_id[scenario_id] = translation
+    merged, pairs = [], []
+    for raw in raws:
+        translation = by_id.get(raw.data.get("id"))  # type: ignore[arg-type]
+        if translation is None:
+            merged.append(raw)
+        else:
+            merged.append(overlay(raw, translation))
+            pairs.append((raw, translation))
+    return merged, pairs, set(ids) - set(by_id), problems
 
 
 def _hide(

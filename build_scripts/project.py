@@ -8,12 +8,13 @@ from MkDocs' own config instead (build_scripts/mkdocs_plugin.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from .errors import ScenarioError
+from .i18n import ENGLISH, Catalog
 from .root import ProjectNotFoundError, find_root  # noqa: F401 (part of the API)
 from .settings import CONFIG_FILE, LenientLoader, Settings, line_of, parse_settings
 
@@ -72,6 +73,11 @@ class Project:
     config: SiteConfig = field(default_factory=SiteConfig)
     folders: Mapping[str, str] = field(default_factory=dict)
     """The plugin's folder options as set (`scenarios`, `templates`, `assets`)."""
+    catalog: Catalog = ENGLISH
+    """The interface text of this edition's language (English for the default edition)."""
+    default_docs_dir: str | None = None
+    """In an edition other than the default one, the default edition's docs folder (whose
+    scenarios, sources and chooser this edition translates); None in the default edition."""
 
     @classmethod
     def from_root(cls, root: Path) -> Project:
@@ -89,12 +95,72 @@ class Project:
         return cls(root, settings, (*problems, *more), site_config(config), folders)
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """Every edition's language, the default one first."""
+        return self.settings.languages or (self.config.language,)
+
+    @property
+    def language(self) -> str:
+        """This edition's language."""
+        return self.config.language
+
+    @property
+    def is_default_edition(self) -> bool:
+        return self.default_docs_dir is None
+
+    @property
+    def country(self) -> str:
+        """The country the date planner counts business days for until the reader picks one."""
+        return self.settings.countries.get(self.language) or self.catalog.edition.country or "US"
+
+    def edition(self, language: str) -> Project:
+        """This project's edition in `language` (one of `languages` after the first): its
+        pages and translations in the docs folder's `language` folder, over this project's
+        scenarios, sources and chooser."""
+        from .i18n import STRINGS_FILE, load_catalog
+
+        folder = f"{self.config.docs_dir}/{language}"
+        catalog, problems = load_catalog(
+            self.root / folder / STRINGS_FILE, f"{folder}/{STRINGS_FILE}", language
+        )
+        config = replace(
+            self.config,
+            docs_dir=folder,
+            language=language,
+            name=catalog.edition.site_name or self.config.name,
+            description=catalog.edition.site_description or self.config.description,
+            nav=translated_nav(self.config.nav, catalog),
+        )
+        return replace(
+            self,
+            config=config,
+            settings_errors=(*self.settings_errors, *problems),
+            catalog=catalog,
+            default_docs_dir=self.config.docs_dir,
+        )
+
+    @property
+    def base_docs_dir(self) -> str:
+        """The default edition's docs folder (relative to the project folder)."""
+        return self.default_docs_dir or self.config.docs_dir
+
+    @property
     def docs_dir(self) -> Path:
         return self.root / self.config.docs_dir
 
     @property
     def scenarios_dir(self) -> Path:
-        return self.root / self.folders.get("scenarios", f"{self.config.docs_dir}/scenarios")
+        return self.root / self.folders.get("scenarios", f"{self.base_docs_dir}/scenarios")
+
+    @property
+    def translations_dir(self) -> Path | None:
+        """Where this edition's translations of the scenarios are (None: the default edition)."""
+        return None if self.is_default_edition else self.docs_dir / "scenarios"
+
+    @property
+    def word_list(self) -> Path:
+        """Words the spelling check accepts in this edition's language, one per line."""
+        return self.docs_dir / WORD_LIST.name
 
     @property
     def local_scenarios_dir(self) -> Path | None:
@@ -119,27 +185,74 @@ class Project:
 
     @property
     def chooser_file(self) -> str:
-        """The "which scenario fits?" questions, relative to the project folder."""
-        return f"{self.config.docs_dir}/chooser.yml"
+        """The "which scenario fits?" questions, relative to the project folder (an edition
+        without its own asks them in the default language)."""
+        own = f"{self.config.docs_dir}/chooser.yml"
+        if self.is_default_edition or (self.root / own).is_file():
+            return own
+        return f"{self.base_docs_dir}/chooser.yml"
 
     @property
     def sources_file(self) -> str:
         """The registry of the sources the guide pages cite, relative to the project folder."""
-        return f"{self.config.docs_dir}/sources.yml"
+        return f"{self.base_docs_dir}/sources.yml"
+
+    @property
+    def sources_translation(self) -> str | None:
+        """This edition's translation of the registry (its claims, its own sources), if any."""
+        own = f"{self.config.docs_dir}/sources.yml"
+        return None if self.is_default_edition or not (self.root / own).is_file() else own
+
+    def edition_folders(self) -> list[Path]:
+        """The folders of the other editions, in the default edition's docs folder."""
+        return [self.root / self.base_docs_dir / code for code in self.languages[1:]]
 
     def is_build_input(self, path: Path) -> bool:
         """Scenario files, the chooser and the spelling word list may live in the docs folder,
-        but they are inputs of the build, not pages or assets: they stay out of the site."""
+        but they are inputs of the build, not pages or assets: they stay out of the site. So
+        do the other editions' folders, which are built as sites of their own, and the
+        interface text of this one."""
+        from .i18n import STRINGS_FILE
+
         path = path.resolve()
-        folders = [f.resolve() for f in (self.scenarios_dir, self.local_scenarios_dir) if f]
+        if self.is_default_edition and any(
+            path.is_relative_to(f.resolve()) for f in self.edition_folders()
+        ):
+            return True
+        folders = [
+            f.resolve()
+            for f in (self.scenarios_dir, self.local_scenarios_dir, self.translations_dir)
+            if f
+        ]
         if path.suffix in (".yml", ".yaml") and any(path.is_relative_to(f) for f in folders):
             return True
-        inputs = (
+        inputs = [
             self.root / self.chooser_file,
             self.root / self.sources_file,
+            self.word_list,
             self.root / WORD_LIST,
-        )
+            self.docs_dir / STRINGS_FILE,
+        ]
+        if self.sources_translation:
+            inputs.append(self.root / self.sources_translation)
         return path in {p.resolve() for p in inputs}
+
+
+def translated_nav(nav: object, catalog: Catalog) -> tuple:
+    """mkdocs.yml's navigation with each title in the catalog's language (the same pages:
+    an edition's pages have the default edition's file names)."""
+
+    def walk(item: object) -> object:
+        if isinstance(item, Mapping):
+            return {
+                catalog.gettext(str(title)) if isinstance(title, str) else title: walk(value)
+                for title, value in item.items()
+            }
+        if isinstance(item, list | tuple):
+            return [walk(value) for value in item]
+        return item
+
+    return tuple(walk(list(nav or ())))
 
 
 def site_config(config: Mapping) -> SiteConfig:

@@ -16,6 +16,9 @@ from .schema import SLUG_PATTERN
 
 CONFIG_FILE = "mkdocs.yml"
 
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$"
+"""A language code as MkDocs and Material write it: `de`, `pt-br`."""
+
 
 def _footer_wording(allowed: tuple[str, ...]):
     """A validator: footer wording may use only the named fields, each once at most."""
@@ -92,6 +95,19 @@ class Settings(BaseModel):
     """The guide's cover page's label, which PDF viewers show in place of its page number."""
     footer_style: FooterStyle = FooterStyle()
     """The page numbers' font, size, grey and height (see FooterStyle)."""
+    languages: tuple[Annotated[str, Field(pattern=LANGUAGE_PATTERN)], ...] = ()
+    """The site's editions, by language code (`[en, de]`). The first is the default edition,
+    in theme.language, built at the site's root; each other one is built under its code
+    (`/de/`) from the folder of that name in the docs folder: its guide pages, `strings.yml`
+    (interface text), `scenarios/` (a translation of each scenario), `chooser.yml`,
+    `sources.yml` and `wordlist.txt`. Empty: one edition, in theme.language."""
+    countries: dict[
+        Annotated[str, Field(pattern=LANGUAGE_PATTERN)],
+        Annotated[str, Field(pattern=r"^[A-Z]{2}$")],
+    ] = {}
+    """The country whose business days the date planner counts until the reader picks one,
+    per language (`{en: GB}`); by default each edition's `strings.yml` says, and English
+    uses US."""
 
 
 class LenientLoader(yaml.SafeLoader):

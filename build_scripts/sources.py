@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
 from .load import RawScenario, load_text, read_limited
 from .schema import SOURCE_KINDS, Source, _Model
+from .translations import overlay
 from .validate import SiteRules, character_errors
 
 REGISTRY_NAME = "sources.yml"
@@ -72,15 +73,28 @@ def publisher_key(name: str) -> str:
 
 
 def load(
-    project_root: Path, relative: str, rules: SiteRules | None = None
+    project_root: Path,
+    relative: str,
+    rules: SiteRules | None = None,
+    translation: str | None = None,
 ) -> tuple[Registry, RawScenario | None, list]:
     """The registry (empty when the project has none), its raw file, and its errors. Its text
-    is held to the scenario files' rules on characters (no invisible or undrawable ones)."""
+    is held to the scenario files' rules on characters (no invisible or undrawable ones).
+    An edition's `translation` of it (claims in its language, sources of its own) is laid
+    over it as a scenario's translation is (build_scripts/translations.py)."""
     path = project_root / relative
     if not path.is_file():
         return Registry(), None, []
     try:
         raw = load_text(read_limited(path, relative), relative)
+        if translation is not None:
+            translated = load_text(
+                read_limited(project_root / translation, translation), translation
+            )
+            characters = list(character_errors(translated, rules or SiteRules()))
+            if characters:
+                return Registry(), translated, characters
+            raw = overlay(raw, translated)
     except ScenarioErrors as exc:
         return Registry(), None, list(exc.errors)
     characters = list(character_errors(raw, rules or SiteRules()))
