@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .csp import add_policy, allow_inserted_script
+    from .editions import alternates, edition_data, shared_files
     from .errors import ScenarioError, ScenarioErrors
     from .expand import Site
     from .links import ASSETS_FOLDER
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from .pdf import PdfError
     from .pipeline import CheckResult, build, check, load_site, problem_pages, summary
     from .project import FOLDER_OPTIONS, Project, ProjectNotFoundError, SiteConfig, find_root
-    from .settings import parse_settings
+    from .settings import CONFIG_FILE, line_of, parse_settings
     from .templating import bytecode_cache, fill_deferred
 
 _API = {
@@ -54,6 +55,11 @@ _API = {
     "SiteConfig": "project",
     "find_root": "project",
     "parse_settings": "settings",
+    "CONFIG_FILE": "settings",
+    "line_of": "settings",
+    "alternates": "editions",
+    "edition_data": "editions",
+    "shared_files": "editions",
     "ASSETS_FOLDER": "links",
     "NAV_LIMIT": "nav",
     "with_scenarios": "nav",
@@ -76,6 +82,7 @@ alone loads WeasyPrint)."""
 
 __all__ = [
     "ASSETS_FOLDER",
+    "CONFIG_FILE",
     "FOLDER_OPTIONS",
     "NAV_LIMIT",
     "OUTPUTS",
@@ -91,6 +98,7 @@ __all__ = [
     "SiteConfig",
     "add_policy",
     "allow_inserted_script",
+    "alternates",
     "build",
     "build_options",
     "build_outputs",
@@ -98,11 +106,14 @@ __all__ = [
     "check",
     "describe",
     "discard",
+    "edition_data",
     "fill_deferred",
     "find_root",
+    "line_of",
     "load_site",
     "parse_settings",
     "problem_pages",
+    "shared_files",
     "show_tracebacks",
     "staging_dir",
     "summary",

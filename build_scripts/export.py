@@ -95,7 +95,7 @@ def _write(files: Mapping[str, bytes | Path], folder: Path) -> None:
 def _write_pages(project: Project, site: Site, files: Files, folder: Path) -> None:
     docs = folder / "docs"
     source = project.docs_dir
-    for src_uri, _ in hand_written_pages(source):
+    for src_uri, _ in hand_written_pages(source, exclude=project.edition_folders()):
         files.setdefault(src_uri, source / src_uri)
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source).as_posix()

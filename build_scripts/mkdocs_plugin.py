@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from contextvars import ContextVar
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -24,6 +25,12 @@ from mkdocs.structure.pages import Page
 import build_scripts as core
 
 log = logging.getLogger("mkdocs.plugins.followup")
+
+_EDITION: ContextVar[tuple[core.Project, bool] | None] = ContextVar(
+    "followup_edition", default=None
+)
+"""While the default edition's build builds another edition: its project, and whether this is
+`mkdocs serve`."""
 
 
 class FollowupConfig(Config):
@@ -46,6 +53,12 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         self.serve = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        edition = _EDITION.get()
+        if edition is not None:  # another edition, set up by the default one's build
+            self.project, self.serve = edition
+            self.options = core.build_options(self.project.settings, serve=self.serve)
+            config.extra["followup_edition"] = core.edition_data(self.project)
+            return config
         config_file = Path(config.config_file_path).resolve()
         settings, problems = core.parse_settings(
             config.extra, config_file.read_text(encoding="utf-8")
@@ -62,7 +75,21 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             directory_urls=bool(config.use_directory_urls),
         )
         folders = {name: self.config[name] for name in core.FOLDER_OPTIONS if self.config[name]}
+        if settings.languages and settings.languages[0] != site.language:
+            problems.append(
+                core.ScenarioError(
+                    core.CONFIG_FILE,
+                    core.line_of(config_file.read_text(encoding="utf-8"), "languages"),
+                    1,
+                    "extra.followup.languages[0]",
+                    f"the first language is the default edition's, theme.language "
+                    f"({site.language!r}); got {settings.languages[0]!r}",
+                )
+            )
         self.project = core.Project(config_file.parent, settings, tuple(problems), site, folders)
+        if len(self.project.languages) > 1 and "alternate" not in config.extra:
+            config.extra["alternate"] = core.alternates(self.project, here=None)
+        config.extra["followup_edition"] = core.edition_data(self.project)
         try:
             self.options = core.build_options(settings, serve=self.serve)
         except core.OptionsError as exc:
@@ -145,6 +172,11 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         if not any(f.src_uri == f"{core.ASSETS_FOLDER}/followup.js" for f in files):
             for asset in sorted(self.project.assets_dir.glob("followup.*")):
                 built[f"{core.ASSETS_FOLDER}/{asset.name}"] = asset
+        if not self.project.is_default_edition:
+            # The default edition's images, downloads and schema, where this one has none.
+            for path, source in core.shared_files(self.project).items():
+                if path not in built and files.get_file_from_path(path) is None:
+                    built[path] = source
         self._add(files, config, built)
         if config.nav is not None:
             config.nav[:] = core.with_scenarios(config.nav, result.site)
@@ -193,9 +225,41 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         return core.add_policy(output_content) if template_name.endswith(".html") else None
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if _EDITION.get() is None:
+            for language in self.project.languages[1:]:
+                self._build_edition(language, config)
         staged, self.staging = self.staging, None
         if staged is not None:
             core.swap_into_place(*staged)
+
+    def _build_edition(self, language: str, config: MkDocsConfig) -> None:
+        """Build the edition in `language` into the site's `language/` folder: MkDocs' own
+        build of the same mkdocs.yml, with that edition's pages, navigation, theme language
+        (Material's interface and search language follow it) and address."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        edition = self.project.edition(language)
+        overrides = {
+            "docs_dir": str(edition.docs_dir),
+            "site_dir": str(Path(config.site_dir) / language),
+            "site_name": edition.config.name,
+            "site_description": edition.config.description or None,
+            "site_url": f"{config.site_url.rstrip('/')}/{language}/" if config.site_url else None,
+            "strict": config.strict,
+        }
+        if edition.config.nav:
+            overrides["nav"] = list(edition.config.nav)
+        edition_config = load_config(config.config_file_path, **overrides)
+        edition_config.theme["language"] = language
+        if "alternate" not in edition_config.extra or edition_config.extra["alternate"] is None:
+            edition_config.extra["alternate"] = core.alternates(self.project, here=language)
+        log.info("Building the %s edition", edition.catalog.edition.name)
+        token = _EDITION.set((edition, self.serve))
+        try:
+            build(edition_config, serve_url=None, dirty=False)
+        finally:
+            _EDITION.reset(token)
 
     def on_build_error(self, error: Exception) -> None:
         staged, self.staging = self.staging, None

@@ -18,6 +18,7 @@ from .errors import ScenarioError
 from .expand import Site
 from .i18n import activated
 from .links import MARKERS, scenario_page
+from .nav import _FRONT_MATTER, untranslated_note
 from .options import BuildOptions
 from .project import Project
 from .sources import with_kinds, without_links_to
@@ -91,7 +92,18 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
         files[page.src_uri] = page.markdown.encode("utf-8")
     kinds = site.source_kinds
     hidden = {scenario_page(i) for i in project.settings.hide}
-    for src_uri, markdown in hand_written_pages(project.docs_dir):
+    pages = hand_written_pages(project.docs_dir, exclude=project.edition_folders())
+    if not project.is_default_edition:
+        # A page this edition has not translated: the default edition's, with a note.
+        own = {src_uri for src_uri, _ in pages}
+        base = project.root / project.base_docs_dir
+        pages += [
+            (src_uri, with_untranslated_note(markdown))
+            for src_uri, markdown in hand_written_pages(base, exclude=project.edition_folders())
+            if src_uri not in own and src_uri not in files
+        ]
+        pages.sort()
+    for src_uri, markdown in pages:
         if src_uri in files:
             continue
         # Each cited source's kind after its link, links to hidden scenarios reduced to their
@@ -107,7 +119,7 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
                 site.chooser,
                 project.config.directory_urls,
             )
-        if filled != markdown:
+        if filled != markdown or not (project.docs_dir / src_uri).is_file():
             files[src_uri] = filled.encode("utf-8")
     return files
 
@@ -132,15 +144,28 @@ def build_outputs(
     return files
 
 
-def hand_written_pages(docs_dir: Path) -> list[tuple[str, str]]:
-    """(src_uri, Markdown) of every page in the docs folder (not in hidden folders)."""
+def hand_written_pages(docs_dir: Path, exclude: list[Path] = ()) -> list[tuple[str, str]]:
+    """(src_uri, Markdown) of every page in the docs folder (not in hidden folders, nor in the
+    folders `exclude` names: the other editions')."""
     pages = []
+    skipped = [folder.resolve() for folder in exclude]
     if docs_dir.is_dir():
         for path in sorted(docs_dir.rglob("*.md")):
             relative = path.relative_to(docs_dir)
-            if not any(part.startswith((".", "_")) for part in relative.parts):
-                pages.append((relative.as_posix(), path.read_text(encoding="utf-8-sig")))
+            if any(part.startswith((".", "_")) for part in relative.parts):
+                continue
+            if any(path.resolve().is_relative_to(folder) for folder in skipped):
+                continue
+            pages.append((relative.as_posix(), path.read_text(encoding="utf-8-sig")))
     return pages
+
+
+def with_untranslated_note(markdown: str) -> str:
+    """A default-edition page shown in another edition: its front matter, then the note."""
+    match = _FRONT_MATTER.match(markdown)
+    if match is None:
+        return untranslated_note(markdown)
+    return markdown[: match.end()] + untranslated_note(markdown[match.end() :])
 
 
 def _example(project: Project, site: Site) -> tuple[str, str]:
