@@ -92,14 +92,17 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
         files[page.src_uri] = page.markdown.encode("utf-8")
     kinds = site.source_kinds
     hidden = {scenario_page(i) for i in project.settings.hide}
-    pages = hand_written_pages(project.docs_dir, exclude=project.edition_folders())
+    others = project.edition_folders()  # in the default edition's docs folder
+    pages = hand_written_pages(
+        project.docs_dir, exclude=others if project.is_default_edition else ()
+    )
     if not project.is_default_edition:
         # A page this edition has not translated: the default edition's, with a note.
         own = {src_uri for src_uri, _ in pages}
         base = project.root / project.base_docs_dir
         pages += [
             (src_uri, with_untranslated_note(markdown))
-            for src_uri, markdown in hand_written_pages(base, exclude=project.edition_folders())
+            for src_uri, markdown in hand_written_pages(base, exclude=others)
             if src_uri not in own and src_uri not in files
         ]
         pages.sort()

@@ -25,8 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "site_overrides")
 
 
-def copy_project(target: Path, *, with_scenarios: bool = True) -> Path:
-    """Copy the project's inputs (not build_scripts: it is imported from the installed package)."""
+def copy_project(target: Path, *, with_scenarios: bool = True, editions: bool = False) -> Path:
+    """Copy the project's inputs (not build_scripts: it is imported from the installed package).
+
+    Only the default edition, unless `editions`: a test of something else need not build the
+    German edition too (tests/test_editions.py and the session's site build every edition)."""
     target.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
@@ -34,6 +37,14 @@ def copy_project(target: Path, *, with_scenarios: bool = True) -> Path:
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
+    if not editions:
+        config = target / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        single = re.sub(r"(?m)^    languages: \[[^\]]*\]\n", "", text)
+        assert single != text, "mkdocs.yml no longer lists its editions as tests/helpers.py expects"
+        config.write_text(single, encoding="utf-8")
+        for language in re.findall(r"(?m)^    languages: \[([^\]]*)\]", text)[0].split(",")[1:]:
+            shutil.rmtree(target / "content" / language.strip())
     # The hook path in mkdocs.yml points into build_scripts/; link the real package folder.
     (target / "build_scripts").symlink_to(ROOT / "build_scripts", target_is_directory=True)
     if not with_scenarios:
