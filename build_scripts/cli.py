@@ -24,11 +24,15 @@ if TYPE_CHECKING:
 SCHEMA_PATH = Path("content") / "schema" / "scenario.schema.json"
 """Where the JSON Schema lives in a project; MkDocs publishes it with the site."""
 
+TRANSLATION_SCHEMA_PATH = Path("content") / "schema" / "scenario-translation.schema.json"
+"""The JSON Schema of a scenario's translation into another edition's language."""
 
-def schema_text() -> str:
-    from .schema import json_schema
 
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+def schema_text(translation: bool = False) -> str:
+    from .schema import json_schema, translation_json_schema
+
+    schema = translation_json_schema() if translation else json_schema()
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def _checked(project: Project, lint: str | None, paper: str | None = None):
@@ -213,6 +217,8 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.language:
+        return _new_translation(project, scenario_id, args.language)
     target = project.scenarios_dir / f"{scenario_id}.yml"
     taken = check(project).ids_by_file
     clash = next((path for path, other in taken.items() if other == scenario_id), None)
@@ -235,20 +241,80 @@ def _cmd_new(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_translation(project: Project, scenario_id: str, language: str) -> int:
+    """Write content/LANGUAGE/scenarios/ID.yml: the scenario's every text, marked TODO."""
+    import yaml
+
+    from .load import load_text
+    from .pipeline import check
+    from .translations import skeleton
+    from .validate import validate_one
+
+    if language not in project.languages[1:]:
+        editions = ", ".join(project.languages[1:]) or "none"
+        print(
+            f"followup new: {language!r} is not one of the site's other editions ({editions}); "
+            "add it to extra.followup.languages in mkdocs.yml first",
+            file=sys.stderr,
+        )
+        return 2
+    files = {other: path for path, other in check(project).ids_by_file.items()}
+    if scenario_id not in files:
+        print(f"followup new: no scenario with id {scenario_id!r} to translate", file=sys.stderr)
+        return 1
+    edition = project.edition(language)
+    assert edition.translations_dir is not None
+    target = edition.translations_dir / f"{scenario_id}.yml"
+    shown = target.relative_to(project.root).as_posix()
+    if target.exists():
+        print(f"followup new: {shown} already exists; not overwriting", file=sys.stderr)
+        return 1
+    base = load_text((project.root / files[scenario_id]).read_bytes(), files[scenario_id])
+    scenario, problems = validate_one(base)
+    if scenario is None or problems:
+        print(f"followup new: fix {files[scenario_id]} first (followup check)", file=sys.stderr)
+        return 1
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    _Dumper.add_representer(str, text)
+    body = yaml.dump(
+        skeleton(base, scenario), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as out:
+        out.write(
+            "# yaml-language-server: $schema=../../schema/scenario-translation.schema.json\n"
+            f"# The {language} text of {files[scenario_id]}: translate each TODO (write for the\n"
+            "# readers of that language; a step's timing may be given here too, with a source).\n"
+            + body
+        )
+    print(shown)
+    print("Replace every TODO, then run: followup check --strict", file=sys.stderr)
+    return 0
+
+
 def _cmd_schema(project: Project, args: argparse.Namespace) -> int:
-    target = project.root / SCHEMA_PATH
-    text = schema_text()
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
-    if args.check:
-        if current != text:
-            print(f"{SCHEMA_PATH} is out of date; run: followup schema", file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
+    stale = 0
+    for path, translation in ((SCHEMA_PATH, False), (TRANSLATION_SCHEMA_PATH, True)):
+        target = project.root / path
+        text = schema_text(translation)
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current == text:
+            continue
+        if args.check:
+            print(f"{path.as_posix()} is out of date; run: followup schema", file=sys.stderr)
+            stale = 1
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        print(f"wrote {SCHEMA_PATH}", file=sys.stderr)
-    return 0
+        print(f"wrote {path.as_posix()}", file=sys.stderr)
+    return stale
 
 
 class _RulesHelp(argparse.RawDescriptionHelpFormatter):
@@ -323,10 +389,18 @@ def parser() -> argparse.ArgumentParser:
         "new", help="start a scenario: write content/scenarios/ID.yml from a commented scaffold"
     )
     n.add_argument("id", help="the new scenario's id: lowercase letters, digits and hyphens")
+    n.add_argument(
+        "--language",
+        metavar="CODE",
+        help="instead, start the translation of scenario ID into another edition's language: "
+        "content/CODE/scenarios/ID.yml with every text to translate marked TODO",
+    )
     n.set_defaults(run=_cmd_new)
 
     s = commands.add_parser(
-        "schema", help=f"write the JSON Schema for editors to {SCHEMA_PATH.as_posix()}"
+        "schema",
+        help=f"write the JSON Schemas for editors to {SCHEMA_PATH.as_posix()} and "
+        f"{TRANSLATION_SCHEMA_PATH.as_posix()}",
     )
     s.add_argument("--check", action="store_true", help="exit 1 if the committed file is stale")
     s.set_defaults(run=_cmd_schema)

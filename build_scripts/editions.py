@@ -20,9 +20,9 @@ def alternates(project: Project, here: str | None) -> list[dict[str, str]]:
     entries = []
     for language in project.languages:
         if here is None:
-            link = "./" if language == default else f"{language}/"
+            link = "" if language == default else f"{language}/"
         elif language == here:
-            link = "./"
+            link = ""
         else:
             link = "../" if language == default else f"../{language}/"
         name = "English" if language == default else project.edition(language).catalog.edition.name

@@ -584,3 +584,42 @@ def json_schema() -> dict:
     schema = Scenario.model_json_schema(by_alias=True)
     schema["title"] = "followup-kit scenario"
     return schema
+
+
+IDENTITY_FIELDS = {"Scenario": "id", "Step": "id", "Template": "id", "Source": "id",
+                   "Variant": "channel", "RegionalNote": "region"}  # fmt: skip
+"""What a translation must still give of each part: the key that says which part it
+translates (build_scripts/translations.py)."""
+
+
+def translation_json_schema() -> dict:
+    """The JSON Schema of a scenario's translation (`content/<language>/scenarios/<id>.yml`):
+    the scenario's, where nothing is required but the keys that identify the parts it
+    translates, and lists may be shorter (a translation gives only what it changes)."""
+    schema = json_schema()
+    schema["title"] = "followup-kit scenario translation"
+    schema["description"] = (
+        "A scenario's text in another language, laid over the scenario file of the same id: "
+        "mappings merge, lists of steps, templates, sources, channel variants and regional "
+        "notes merge by id, channel or region, and other lists replace the original's."
+    )
+
+    def relax(node: object, name: str | None) -> None:
+        if isinstance(node, dict):
+            if "required" in node and isinstance(node["required"], list):
+                keep = [IDENTITY_FIELDS[name]] if name in IDENTITY_FIELDS else []
+                if keep:
+                    node["required"] = keep
+                else:
+                    del node["required"]
+            node.pop("minItems", None)
+            for key, value in node.items():
+                relax(value, key if key in IDENTITY_FIELDS else None)
+        elif isinstance(node, list):
+            for value in node:
+                relax(value, None)
+
+    relax(schema, "Scenario")
+    for name, definition in schema.get("$defs", {}).items():
+        relax(definition, name)
+    return schema

@@ -140,3 +140,43 @@ def untranslated(base: RawScenario, translation: RawScenario, scenario: BaseMode
         for path in texts
         if not any(path[:cut] in work.replaced for cut in range(len(path), 0, -1))
     ]
+
+
+TODO = "TODO translate: "
+"""What `skeleton` puts before each text to translate (the lint reports every TODO, FU109)."""
+
+
+def skeleton(base: RawScenario, scenario: BaseModel) -> dict:
+    """A translation to fill in (`followup new ID --language CODE`): every text of the
+    scenario, marked TODO, in the scenario's structure, with the keys that identify its parts
+    and nothing else (a list without such keys is replaced whole, so it is given whole)."""
+    from .lint import prose_paths
+
+    texts = {*prose_paths(scenario)}
+    texts |= {("placeholders", key, "example") for key in getattr(scenario, "placeholders", {})}
+
+    def has_text(path: KeyPath) -> bool:
+        return any(t[: len(path)] == path for t in texts)
+
+    def build(value: object, path: KeyPath, whole: bool) -> object:
+        if isinstance(value, str):
+            return TODO + value if path in texts else value
+        if isinstance(value, dict):
+            out = {}
+            for key, child in value.items():
+                if whole or has_text((*path, key)):
+                    out[key] = build(child, (*path, key), whole)
+            return out
+        if isinstance(value, list):
+            key = _identity(value)
+            if key is None:  # replaced as a whole: given whole
+                return [build(item, (*path, i), True) for i, item in enumerate(value)]
+            return [
+                {key: item[key], **build(item, (*path, i), whole)}  # type: ignore[dict-item]
+                for i, item in enumerate(value)
+                if has_text((*path, i))
+            ]
+        return value
+
+    data = base.data if isinstance(base.data, dict) else {}
+    return {"id": data.get("id"), **build(data, (), False)}  # type: ignore[dict-item]

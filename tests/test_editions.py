@@ -91,8 +91,9 @@ def test_the_german_guide_pdf_is_german(built: Path) -> None:
     guide = built / "site" / "de" / "downloads" / "follow-up-guide.pdf"
     reader = PdfReader(guide)
     assert reader.trailer["/Root"]["/Lang"] == "de"
-    total = len(reader.pages)
-    assert f"Seite 5 von {total}" in pdftotext(guide, 5)
+    footer = re.search(r"Seite (\d+) von (\d+)", pdftotext(guide, 12))
+    assert footer is not None
+    assert int(footer.group(1)) < int(footer.group(2)) <= len(reader.pages)
     text = pdftotext(guide)
     assert "Was ist gerade passiert?" in text
     assert "ä" in text
@@ -289,6 +290,33 @@ def test_a_third_language_is_a_code_a_folder_and_a_word_list(
     switcher = _switcher(project / "site" / "index.html")
     assert set(switcher) == {"en", "de", "fr"}
     shutil.rmtree(project / "site")
+
+
+def test_followup_new_starts_a_translation_with_every_text_to_translate(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", editions=True)
+    target = project / "content" / "de" / "scenarios" / "references.yml"
+    target.unlink()
+    done = followup(project, "new", "references", "--language", "de")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "content/de/scenarios/references.yml"
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert data["id"] == "references"
+    assert data["timeline"][0]["id"] == "heads-up"
+    assert data["timeline"][0]["title"].startswith("TODO translate: ")
+    assert "from" not in data["timeline"][0]
+    assert "url" not in json.dumps(data)  # sources keep their addresses: only claims to translate
+    result = followup(project, "check")
+    assert result.returncode == 1  # a TODO is an error: nothing half-translated is published
+    todos = re.findall(r"references\.yml:\d+:\d+: \S+: error FU109", result.stderr)
+    assert len(todos) > 40
+    assert not re.search(r"references\.yml.*FU106", result.stderr)  # no spelling noise
+    assert not re.search(r"references\.yml.*FU116", result.stderr)  # nothing left out
+    again = followup(project, "new", "references", "--language", "de")
+    assert again.returncode == 1
+    assert "already exists; not overwriting" in again.stderr
+    wrong = followup(project, "new", "references", "--language", "fr")
+    assert wrong.returncode == 2
+    assert "not one of the site's other editions (de)" in wrong.stderr
 
 
 def test_an_edition_without_its_strings_is_refused_with_the_file(tmp_path: Path) -> None:
