@@ -1,7 +1,7 @@
 """Interface text in an edition's language.
 
 Our own words (the templates' headings and buttons, the sentences the build writes, the labels
-of followup.js) are written in English where they are used, wrapped in `_("...")`. An edition in
+of followup.js) are written in English where they are used, wrapped in `_()`. An edition in
 another language looks each one up in its catalog, `<docs>/<language>/strings.yml`; a text the
 catalog lacks stays English (and `followup check` lists it). This is gettext's model, with the
 catalog kept as YAML beside the edition's pages, so that a language is one folder.
@@ -42,8 +42,12 @@ class Edition:
     """The site's name in this language (empty: mkdocs.yml's site_name)."""
     site_description: str = ""
     date_format: str = "{day} {month_name} {year}"
-    """How dates are written: {day}, {month} (a number), {month_name}, {year}; zero-padded
-    with {day:02}-style fields is not supported, write {dd} and {mm} for those."""
+    """How dates are written in text (the guide's cover): {day}, {month} (a number),
+    {month_name}, {year}; zero-padded with {day:02}-style fields is not supported, write {dd}
+    and {mm} for those."""
+    numeric_date_format: str = "{year}-{mm}-{dd}"
+    """How dates are written in lists and tables (the date a source was checked): the same
+    fields as date_format."""
     months: tuple[str, ...] = (
         "January", "February", "March", "April", "May", "June", "July",
         "August", "September", "October", "November", "December",
@@ -63,8 +67,9 @@ class Catalog:
 
     def gettext(self, text: str, /, **values: object) -> str:
         """`text` in this language, with `{name}` fields filled from `values` (only named
-        fields: any other brace is literal text)."""
-        translated = self.strings.get(text) or text
+        fields: any other brace is literal text). The catalog knows a text by its
+        message_key(), so a paragraph may be wrapped in the source as it reads best there."""
+        translated = self.strings.get(text) or self.strings.get(message_key(text)) or text
         if not values:
             return translated
         return _FIELD.sub(
@@ -96,8 +101,9 @@ def active() -> Catalog:
     return _active.get()
 
 
-def format_date(date: dt.date) -> str:
-    """`date` as the active edition writes dates (29 November 2026; 29.11.2026)."""
+def format_date(date: dt.date, numeric: bool = False) -> str:
+    """`date` as the active edition writes dates in text (29 November 2026; 29.11.2026), or
+    `numeric`ally in lists and tables (2026-11-29; 29.11.2026)."""
     edition = _active.get().edition
     return _FIELD.sub(
         lambda m: {
@@ -108,7 +114,7 @@ def format_date(date: dt.date) -> str:
             "month_name": edition.months[date.month - 1],
             "year": str(date.year),
         }.get(m.group(1), m.group(0)),
-        edition.date_format,
+        edition.numeric_date_format if numeric else edition.date_format,
     )
 
 
@@ -127,17 +133,38 @@ def activated(catalog: Catalog) -> Iterator[Catalog]:
         _active.reset(token)
 
 
-_CALL = re.compile(r"""\bN?_\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')""")
-"""A `_("...")` or `N_("...")` call with a literal first argument, in Python, Jinja or
-JavaScript."""
+def message_key(text: str) -> str:
+    """How a catalog knows `text`: its runs of whitespace made one space (a paragraph wrapped
+    over several lines of a template is one line in the catalog)."""
+    return " ".join(text.split())
+
+
+_LITERAL = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+_CALL = re.compile(rf"\bN?_\(\s*({_LITERAL}(?:\s*{_LITERAL})*)")
+"""A call of `_()` or `N_()` with a literal first argument, in Python, Jinja or
+JavaScript: one string (it may span lines in a template), or adjacent strings in Python."""
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 
 
 def messages(source: str) -> list[str]:
-    """The English texts `source` (a template, a module, a script) wraps in `_()`, in order."""
+    """The English texts `source` (a template, a module, a script) wraps in `_()`, in order,
+    as the catalog knows them (message_key)."""
     found = []
     for match in _CALL.finditer(source):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
-        found.append(re.sub(r"\\(.)", r"\1", raw))
+        parts = re.findall(_LITERAL, match.group(1), re.DOTALL)
+        text = "".join(
+            _ESCAPE.sub(
+                lambda m: (
+                    chr(int(m.group(1)[1:], 16))
+                    if len(m.group(1)) == 5
+                    else _ESCAPES.get(m.group(1), m.group(1))
+                ),
+                part[1:-1],
+            )
+            for part in parts
+        )
+        found.append(message_key(text))
     return found
 
 
@@ -190,7 +217,7 @@ def load_catalog(path: Path, display: str, language: str) -> tuple[Catalog, list
                 )
             )
             continue
-        strings[str(english)] = translated
+        strings[message_key(str(english))] = translated
     edition = Edition(name=language, country="")
     block = data.get("edition")
     if block is not None:
@@ -211,6 +238,7 @@ class _EditionModel(BaseModel):
     site_name: str = ""
     site_description: str = ""
     date_format: str = "{day} {month_name} {year}"
+    numeric_date_format: str = "{year}-{mm}-{dd}"
     months: tuple[str, ...] = Field(default=Edition().months, min_length=12, max_length=12)
     avoid: tuple[str, ...] = ()
 
