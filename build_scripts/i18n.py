@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import ScenarioError, ScenarioErrors
 
@@ -99,6 +99,10 @@ def N_(text: str, /) -> str:  # noqa: N802 (gettext's name for it)
 def active() -> Catalog:
     """The active edition's catalog."""
     return _active.get()
+
+
+_DATE_FIELDS = ("day", "dd", "month", "mm", "month_name", "year")
+"""The fields of a date format (Edition.date_format)."""
 
 
 def format_date(date: dt.date, numeric: bool = False) -> str:
@@ -209,11 +213,16 @@ def load_catalog(path: Path, display: str, language: str) -> tuple[Catalog, list
         if not isinstance(translated, str) or not translated.strip():
             problems.append(raw.error(where, "expected the translation as text"))
             continue
-        if set(_FIELD.findall(english)) != set(_FIELD.findall(translated)):
-            wanted = ", ".join(sorted(f"{{{f}}}" for f in set(_FIELD.findall(english)))) or "none"
+        fields, used = set(_FIELD.findall(english)), set(_FIELD.findall(translated))
+        if fields != used:
+            wanted = ", ".join(sorted(f"{{{f}}}" for f in fields)) or "none"
+            differs = [f"{{{f}}} is missing" for f in sorted(fields - used)]
+            differs += [f"{{{f}}} is not in the English" for f in sorted(used - fields)]
             problems.append(
                 raw.error(
-                    where, f"the translation must use the same fields as the English ({wanted})"
+                    where,
+                    f"{'; '.join(differs)}: the translation must use the same fields as the "
+                    f"English ({wanted}), which the build fills in",
                 )
             )
             continue
@@ -241,6 +250,18 @@ class _EditionModel(BaseModel):
     numeric_date_format: str = "{year}-{mm}-{dd}"
     months: tuple[str, ...] = Field(default=Edition().months, min_length=12, max_length=12)
     avoid: tuple[str, ...] = ()
+
+    @field_validator("date_format", "numeric_date_format")
+    @classmethod
+    def _date_fields(cls, value: str) -> str:
+        unknown = sorted(set(_FIELD.findall(value)) - set(_DATE_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"{{{unknown[0]}}} is not a date field; use "
+                + ", ".join(f"{{{f}}}" for f in _DATE_FIELDS)
+                + ' (German: "{dd}.{mm}.{year}")'
+            )
+        return value
 
     def edition(self) -> Edition:
         return Edition(**self.model_dump())
