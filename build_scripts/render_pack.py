@@ -27,11 +27,15 @@ JSON_FORMAT_VERSION = 3
 `channels`, its variants for LinkedIn, text, phone and voicemail (see README.md)."""
 
 
+DRAFT_NAME = N_("[Your name]")
+"""The name in the drafts' From, a blank like those of the body."""
+
+
 def draft_from() -> Address:
     """The drafts' From: the reader's name as a blank, like the blanks of the body. Built as an
     Address so that the brackets are quoted: bare, they make the header unreadable to mail
     parsers."""
-    return Address(display_name=_("[Your name]"), addr_spec=DRAFT_SENDER)
+    return Address(display_name=_(DRAFT_NAME), addr_spec=DRAFT_SENDER)
 
 
 REPLY_NOTE = N_(
@@ -70,12 +74,15 @@ def variant_as_text(variant: VariantView) -> str:
 def as_eml(template: TemplateView, edition: dt.date) -> bytes:
     """A template as an unsent RFC 5322 draft in UTF-8 (blanks shown as [Label])."""
     return _eml(
-        blanks_text(template.subject_segments), blanks_text(template.body_segments), edition
+        blanks_text(template.subject_segments),
+        blanks_text(template.body_segments),
+        edition,
+        _(DRAFT_NAME),
     )
 
 
 @functools.lru_cache(maxsize=4096)
-def _eml(subject: str, body: str, edition: dt.date) -> bytes:
+def _eml(subject: str, body: str, edition: dt.date, sender_name: str) -> bytes:
     # Kept between builds of one process: under `mkdocs serve` an edit changes a few drafts,
     # and Python's email package is a tenth of a rebuild.
     # A header is one line: characters that Python counts as line breaks (U+2028, U+0085...)
@@ -89,7 +96,8 @@ def _eml(subject: str, body: str, edition: dt.date) -> bytes:
     else:
         message = EmailMessage(policy=email.policy.SMTP)
         message["Subject"] = subject
-    message["From"] = draft_from()
+    # The sender's name is a blank in the edition's language, so it is part of the cache's key.
+    message["From"] = Address(display_name=sender_name, addr_spec=DRAFT_SENDER)
     message["Date"] = format_datetime(dt.datetime.combine(edition, dt.time(9), dt.UTC))
     message["X-Unsent"] = "1"
     # Mail knows only whole lines: a carriage return the YAML spelled out ends a line too.
