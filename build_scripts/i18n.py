@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -120,6 +121,14 @@ def format_date(date: dt.date, numeric: bool = False) -> str:
         }.get(m.group(1), m.group(0)),
         edition.numeric_date_format if numeric else edition.date_format,
     )
+
+
+def fingerprint() -> str:
+    """A digest of the active catalog (its language, strings and edition): for cache keys of
+    what is rendered with it."""
+    catalog = _active.get()
+    text = repr((catalog.language, sorted(catalog.strings.items()), catalog.edition))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def language() -> str:

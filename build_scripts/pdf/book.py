@@ -21,6 +21,7 @@ from typing import Literal
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .. import i18n
 from ..expand import ScenarioView, Site
 from ..i18n import N_, _
 from ..links import GUIDE_PDF, scenario_anchor, template_anchor, worksheet_anchor
@@ -347,11 +348,14 @@ def part_jobs(
     lead, after = list(chapters[:split]), list(chapters[split:])
     after_jobs = chapter_jobs[split:]
     chapter_jobs = chapter_jobs[:split]
+    # The print templates' own words come from the edition's catalog: a changed translation
+    # renders the scenarios again.
+    catalog = i18n.fingerprint()
     scenario_jobs = [
         PdfJob(
             scenario_anchor(s.id),
             f"{scenario_pdf_path(s.id)} (from {s.source_file})",
-            repr((dataclasses.replace(s, related=()), options)),
+            repr((dataclasses.replace(s, related=()), options, catalog)),
             functools.partial(scenario_html, site, s, options, env),
             standalone=standalone,
             label=scenario_pdf_path(s.id),
