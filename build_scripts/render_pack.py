@@ -82,7 +82,7 @@ def as_eml(template: TemplateView, edition: dt.date) -> bytes:
 
 
 @functools.lru_cache(maxsize=4096)
-def _eml(subject: str, body: str, edition: dt.date, sender_name: str) -> bytes:
+def _eml(subject: str, body: str, edition: dt.date, sender_name: str = DRAFT_NAME) -> bytes:
     # Kept between builds of one process: under `mkdocs serve` an edit changes a few drafts,
     # and Python's email package is a tenth of a rebuild.
     # A header is one line: characters that Python counts as line breaks (U+2028, U+0085...)
