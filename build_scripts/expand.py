@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import i18n, links
+from .i18n import N_, _
 from .schema import (
     ANCHOR_INPUT_LABELS,
     ANCHOR_LABELS,
@@ -30,11 +31,30 @@ if TYPE_CHECKING:
     from .chooser import Step
     from .nav import GuideEntry
 
-UNIT_WORDS = {
-    "hours": ("hour", "hours"),
-    "days": ("day", "days"),
-    "business_days": ("business day", "business days"),
+UNIT_AMOUNTS = {
+    "hours": (N_("{count} hour"), N_("{count} hours")),
+    "days": (N_("{count} day"), N_("{count} days")),
+    "business_days": (N_("{count} business day"), N_("{count} business days")),
 }
+"""How an amount of each unit is written, for a count of one and for any other count. In every
+timing sentence the amount is a measure of time ("2 days after", "within 2 days of"), so one
+form per count serves: a language whose sentences need another case words them around it
+(German: "spätestens 2 Tage nach ..." for "within 2 days of ...")."""
+
+
+SOURCE_KIND_INLINE = {
+    "university": N_("university"),
+    "public-service": N_("public service"),
+    "professional-body": N_("professional body"),
+    "recruiter": N_("recruiter"),
+    "job-board": N_("job board"),
+    "survey": N_("survey"),
+    "publisher": N_("publisher"),
+    "vendor-blog": N_("vendor blog"),
+    "blog": N_("blog"),
+}
+"""Each source kind as a printed citation writes it, inside a sentence (schema.SOURCE_KINDS
+has the labels)."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +141,13 @@ class SourceView:
     @property
     def kind_label(self) -> str:
         """The kind as shown next to a citation ("University"), or "" when not given."""
-        return SOURCE_KINDS[self.kind][0] if self.kind else ""
+        return _(SOURCE_KINDS[self.kind][0]) if self.kind else ""
+
+    @property
+    def kind_inline(self) -> str:
+        """The kind as written inside a citation in print ("[2 university]"), or "": each
+        language decides its own capitals."""
+        return _(SOURCE_KIND_INLINE[self.kind]) if self.kind else ""
 
 
 def source_view(number: int, source: Source) -> SourceView:
@@ -173,11 +199,17 @@ class StepView:
     @property
     def flags(self) -> str:
         """ "Optional", "Our suggestion" or both, for display; "" for a plain step."""
-        return ", ".join(
-            label
-            for on, label in ((self.optional, "Optional"), (self.ours, "Our suggestion"))
-            if on
-        )
+        return _join_flags((self.optional, _("Optional")), (self.ours, _("Our suggestion")))
+
+    @property
+    def flags_inline(self) -> str:
+        """The flags as written inside a sentence or brackets ("optional, our suggestion"):
+        each language decides its own capitals (German nouns keep theirs)."""
+        return _join_flags((self.optional, _("optional")), (self.ours, _("our suggestion")))
+
+
+def _join_flags(*flags: tuple[bool, str]) -> str:
+    return ", ".join(label for on, label in flags if on)
 
 
 @dataclass(frozen=True)
@@ -348,38 +380,42 @@ def paragraphs(text: str) -> tuple[str, ...]:
 
 
 def _amount(value: int, unit: str) -> str:
-    one, many = UNIT_WORDS[unit]
-    return f"{value} {one if value == 1 else many}"
+    one, many = UNIT_AMOUNTS[unit]
+    return _(one if value == 1 else many, count=value)
 
 
 def describe_timing(timing: Timing, after: str) -> str:
-    """A sentence for a timing: `after` is what it is measured from ("the interview")."""
+    """A sentence for a timing in the active edition's language: `after` is what it is
+    measured from, as it reads after "after" ("the interview"; German: "dem Gespräch")."""
     unit, lo, ideal, hi = timing.unit, timing.earliest, timing.ideal, timing.latest
 
     def exactly(value: int) -> str:
         return (
-            f"{_amount(value, unit)} after {after}"
+            _("{amount} after {anchor}", amount=_amount(value, unit), anchor=after)
             if value
-            else f"as soon as possible after {after}"
+            else _("as soon as possible after {anchor}", anchor=after)
         )
+
+    def within(value: int) -> str:
+        return _("within {amount} of {anchor}", amount=_amount(value, unit), anchor=after)
 
     if lo is not None and hi is not None and lo != hi:
         text = (
-            f"within {_amount(hi, unit)} of {after}"
+            within(hi)
             if lo == 0
-            else f"{lo}-{_amount(hi, unit)} after {after}"
+            else _("{low}-{amount} after {anchor}", low=lo, amount=_amount(hi, unit), anchor=after)
         )
     elif lo is not None and hi is not None:
         text = exactly(lo)
     elif hi is not None:
-        text = f"within {_amount(hi, unit)} of {after}"
+        text = within(hi)
     elif lo is not None:
-        text = f"at least {_amount(lo, unit)} after {after}"
+        text = _("at least {amount} after {anchor}", amount=_amount(lo, unit), anchor=after)
     else:
         assert ideal is not None
         return exactly(ideal)
     if ideal is not None and ideal not in (lo, hi):
-        text += f", ideally {_amount(ideal, unit)}"
+        text = _("{timing}, ideally {amount}", timing=text, amount=_amount(ideal, unit))
     return text
 
 
@@ -395,7 +431,7 @@ def _variant_view(
     body: str,
     labels: dict[str, str],
 ) -> VariantView:
-    label, what = CHANNELS[channel]
+    label, what = (_(text) for text in CHANNELS[channel])
     unit, limit = CHANNEL_LIMITS[channel]
     return VariantView(
         channel=channel,
@@ -444,10 +480,10 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         if step.from_ in numbers:
             earlier = numbers[step.from_]
             anchor, after_step = earlier.anchor, earlier.number
-            after = f"step {earlier.number}"
+            after = _("step {number}", number=earlier.number)
         else:
             anchor, after_step = step.from_, None
-            after = ANCHOR_LABELS[step.from_]
+            after = _(ANCHOR_LABELS[step.from_])
             if anchor not in anchors:
                 anchors.append(anchor)
         view = StepView(
@@ -479,7 +515,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         title=scenario.title,
         summary=scenario.summary,
         category=scenario.category,
-        category_title=CATEGORY_TITLES[scenario.category],
+        category_title=_(CATEGORY_TITLES[scenario.category]),
         order=scenario.order,
         trigger=paragraphs(scenario.trigger),
         steps=tuple(steps),
@@ -497,7 +533,7 @@ def _expand_one(scenario: Scenario, source_file: str, titles: dict[str, str]) ->
         regions=tuple(
             RegionView(
                 n.region,
-                REGION_NAMES[n.region],
+                _(REGION_NAMES[n.region]),
                 n.timing,
                 n.note,
                 tuple(sources[s] for s in n.sources),
@@ -544,7 +580,7 @@ def expand(
         for s in ordered
     )
     categories = tuple(
-        CategoryView(cid, title, tuple(v for v in views if v.category == cid))
+        CategoryView(cid, _(title), tuple(v for v in views if v.category == cid))
         for cid, title in CATEGORY_TITLES.items()
         if any(v.category == cid for v in views)
     )
@@ -571,7 +607,7 @@ def scenario_data(scenario: ScenarioView) -> dict:
         "page": scenario.src_uri.removesuffix(".md") + "/",
         "body_words": {"min": scenario.min_words, "max": scenario.max_words},
         "avoid": list(scenario.avoid),
-        "anchors": {a: ANCHOR_INPUT_LABELS[a] for a in scenario.anchors},
+        "anchors": {a: _(ANCHOR_INPUT_LABELS[a]) for a in scenario.anchors},
         "timeline": [
             {
                 "id": step.id,

@@ -1,7 +1,7 @@
 """Interface text in an edition's language.
 
 Our own words (the templates' headings and buttons, the sentences the build writes, the labels
-of followup.js) are written in English where they are used, wrapped in `_("...")`. An edition in
+of followup.js) are written in English where they are used, wrapped in `_()`. An edition in
 another language looks each one up in its catalog, `<docs>/<language>/strings.yml`; a text the
 catalog lacks stays English (and `followup check` lists it). This is gettext's model, with the
 catalog kept as YAML beside the edition's pages, so that a language is one folder.
@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import ScenarioError, ScenarioErrors
 
@@ -42,8 +43,12 @@ class Edition:
     """The site's name in this language (empty: mkdocs.yml's site_name)."""
     site_description: str = ""
     date_format: str = "{day} {month_name} {year}"
-    """How dates are written: {day}, {month} (a number), {month_name}, {year}; zero-padded
-    with {day:02}-style fields is not supported, write {dd} and {mm} for those."""
+    """How dates are written in text (the guide's cover): {day}, {month} (a number),
+    {month_name}, {year}; zero-padded with {day:02}-style fields is not supported, write {dd}
+    and {mm} for those."""
+    numeric_date_format: str = "{year}-{mm}-{dd}"
+    """How dates are written in lists and tables (the date a source was checked): the same
+    fields as date_format."""
     months: tuple[str, ...] = (
         "January", "February", "March", "April", "May", "June", "July",
         "August", "September", "October", "November", "December",
@@ -63,8 +68,9 @@ class Catalog:
 
     def gettext(self, text: str, /, **values: object) -> str:
         """`text` in this language, with `{name}` fields filled from `values` (only named
-        fields: any other brace is literal text)."""
-        translated = self.strings.get(text) or text
+        fields: any other brace is literal text). The catalog knows a text by its
+        message_key(), so a paragraph may be wrapped in the source as it reads best there."""
+        translated = self.strings.get(text) or self.strings.get(message_key(text)) or text
         if not values:
             return translated
         return _FIELD.sub(
@@ -96,8 +102,13 @@ def active() -> Catalog:
     return _active.get()
 
 
-def format_date(date: dt.date) -> str:
-    """`date` as the active edition writes dates (29 November 2026; 29.11.2026)."""
+_DATE_FIELDS = ("day", "dd", "month", "mm", "month_name", "year")
+"""The fields of a date format (Edition.date_format)."""
+
+
+def format_date(date: dt.date, numeric: bool = False) -> str:
+    """`date` as the active edition writes dates in text (29 November 2026; 29.11.2026), or
+    `numeric`ally in lists and tables (2026-11-29; 29.11.2026)."""
     edition = _active.get().edition
     return _FIELD.sub(
         lambda m: {
@@ -108,8 +119,16 @@ def format_date(date: dt.date) -> str:
             "month_name": edition.months[date.month - 1],
             "year": str(date.year),
         }.get(m.group(1), m.group(0)),
-        edition.date_format,
+        edition.numeric_date_format if numeric else edition.date_format,
     )
+
+
+def fingerprint() -> str:
+    """A digest of the active catalog (its language, strings and edition): for cache keys of
+    what is rendered with it."""
+    catalog = _active.get()
+    text = repr((catalog.language, sorted(catalog.strings.items()), catalog.edition))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def language() -> str:
@@ -127,17 +146,38 @@ def activated(catalog: Catalog) -> Iterator[Catalog]:
         _active.reset(token)
 
 
-_CALL = re.compile(r"""\bN?_\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')""")
-"""A `_("...")` or `N_("...")` call with a literal first argument, in Python, Jinja or
-JavaScript."""
+def message_key(text: str) -> str:
+    """How a catalog knows `text`: its runs of whitespace made one space (a paragraph wrapped
+    over several lines of a template is one line in the catalog)."""
+    return " ".join(text.split())
+
+
+_LITERAL = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+_CALL = re.compile(rf"\bN?_\(\s*({_LITERAL}(?:\s*{_LITERAL})*)")
+"""A call of `_()` or `N_()` with a literal first argument, in Python, Jinja or
+JavaScript: one string (it may span lines in a template), or adjacent strings in Python."""
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 
 
 def messages(source: str) -> list[str]:
-    """The English texts `source` (a template, a module, a script) wraps in `_()`, in order."""
+    """The English texts `source` (a template, a module, a script) wraps in `_()`, in order,
+    as the catalog knows them (message_key)."""
     found = []
     for match in _CALL.finditer(source):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
-        found.append(re.sub(r"\\(.)", r"\1", raw))
+        parts = re.findall(_LITERAL, match.group(1), re.DOTALL)
+        text = "".join(
+            _ESCAPE.sub(
+                lambda m: (
+                    chr(int(m.group(1)[1:], 16))
+                    if len(m.group(1)) == 5
+                    else _ESCAPES.get(m.group(1), m.group(1))
+                ),
+                part[1:-1],
+            )
+            for part in parts
+        )
+        found.append(message_key(text))
     return found
 
 
@@ -182,15 +222,20 @@ def load_catalog(path: Path, display: str, language: str) -> tuple[Catalog, list
         if not isinstance(translated, str) or not translated.strip():
             problems.append(raw.error(where, "expected the translation as text"))
             continue
-        if set(_FIELD.findall(english)) != set(_FIELD.findall(translated)):
-            wanted = ", ".join(sorted(f"{{{f}}}" for f in set(_FIELD.findall(english)))) or "none"
+        fields, used = set(_FIELD.findall(english)), set(_FIELD.findall(translated))
+        if fields != used:
+            wanted = ", ".join(sorted(f"{{{f}}}" for f in fields)) or "none"
+            differs = [f"{{{f}}} is missing" for f in sorted(fields - used)]
+            differs += [f"{{{f}}} is not in the English" for f in sorted(used - fields)]
             problems.append(
                 raw.error(
-                    where, f"the translation must use the same fields as the English ({wanted})"
+                    where,
+                    f"{'; '.join(differs)}: the translation must use the same fields as the "
+                    f"English ({wanted}), which the build fills in",
                 )
             )
             continue
-        strings[str(english)] = translated
+        strings[message_key(str(english))] = translated
     edition = Edition(name=language, country="")
     block = data.get("edition")
     if block is not None:
@@ -211,8 +256,21 @@ class _EditionModel(BaseModel):
     site_name: str = ""
     site_description: str = ""
     date_format: str = "{day} {month_name} {year}"
+    numeric_date_format: str = "{year}-{mm}-{dd}"
     months: tuple[str, ...] = Field(default=Edition().months, min_length=12, max_length=12)
     avoid: tuple[str, ...] = ()
+
+    @field_validator("date_format", "numeric_date_format")
+    @classmethod
+    def _date_fields(cls, value: str) -> str:
+        unknown = sorted(set(_FIELD.findall(value)) - set(_DATE_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"{{{unknown[0]}}} is not a date field; use "
+                + ", ".join(f"{{{f}}}" for f in _DATE_FIELDS)
+                + ' (German: "{dd}.{mm}.{year}")'
+            )
+        return value
 
     def edition(self) -> Edition:
         return Edition(**self.model_dump())

@@ -62,16 +62,16 @@ def with_scenarios(nav: Sequence, site: Site) -> list:
     if not _mentions(result, SOURCES_PAGE):
         # The list of every source (a page the build adds): at the end when a fork's
         # navigation, written before it existed, leaves it out.
-        result.append({"Sources": SOURCES_PAGE})
+        result.append({_("Sources"): SOURCES_PAGE})
     if not _mentions(result, FAQ_PAGE) and any(s.faq for s in site.scenarios):
         # Likewise the questions and answers collected from the scenarios.
-        result.append({"Questions and answers": FAQ_PAGE})
+        result.append({_("Questions and answers"): FAQ_PAGE})
     for i, item in enumerate(result):
         title, value = _entry(item)
         if value == SCENARIOS_INDEX or (isinstance(value, list) and SCENARIOS_INDEX in value):
-            result[i] = {title or "Scenarios": [SCENARIOS_INDEX, *sections]}
+            result[i] = {title or _("Scenarios"): [SCENARIOS_INDEX, *sections]}
             return result
-    result.append({"Scenarios": [SCENARIOS_INDEX, *sections]})
+    result.append({_("Scenarios"): [SCENARIOS_INDEX, *sections]})
     return result
 
 
@@ -106,11 +106,11 @@ def guide_chapters(
                 and value.startswith(f"{SCENARIOS_FOLDER}/")
             ):
                 if not any(e.kind == "scenarios" for e in entries):
-                    entries.append(GuideEntry("scenarios", section or title or "Scenarios"))
+                    entries.append(GuideEntry("scenarios", section or title or _("Scenarios")))
             elif value == TIMING_PAGE:
-                entries.append(GuideEntry("timing", title or "Timing at a glance"))
+                entries.append(GuideEntry("timing", title or _("Timing at a glance")))
             elif value == FAQ_PAGE:
-                entries.append(GuideEntry("faq", title or "Questions and answers"))
+                entries.append(GuideEntry("faq", title or _("Questions and answers")))
             elif value.endswith(".md") and value not in GENERATED:
                 for folder in (docs_dir, fallback) if fallback else (docs_dir,):
                     page = folder / value
@@ -123,7 +123,7 @@ def guide_chapters(
 
     walk(nav, None)
     if not any(e.kind == "scenarios" for e in entries):
-        entries.append(GuideEntry("scenarios", "Scenarios"))
+        entries.append(GuideEntry("scenarios", _("Scenarios")))
     return tuple(entries)
 
 

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from . import chooser, reference
 from .errors import ScenarioError
 from .expand import ScenarioView, Site, scenario_data
+from .i18n import N_, _
 from .links import (
     AUTHORING_PAGE,
     CHOOSER_MARKER,
@@ -53,10 +54,17 @@ class PageKind:
 def sources_context(site: Site) -> dict:
     """Every source, grouped by kind (strongest kind first; sources without a kind last)."""
     groups = []
-    for kind, (label, about) in (*SOURCE_KINDS.items(), (None, ("Kind not given", ""))):
+    for kind, (label, about) in (*SOURCE_KINDS.items(), (None, (N_("Kind not given"), ""))):
         refs = [r for r in site.references if r.source.kind == kind]
         if refs:
-            groups.append({"kind": kind, "label": label, "about": about, "references": refs})
+            groups.append(
+                {
+                    "kind": kind,
+                    "label": _(label),
+                    "about": _(about) if about else "",
+                    "references": refs,
+                }
+            )
     return {"groups": groups, "page": SOURCES_PAGE}
 
 
@@ -77,7 +85,7 @@ def scenario_context(scenario: ScenarioView) -> dict:
     """What the scenario page template needs besides the scenario itself."""
     return {
         "s": scenario,
-        "anchors": [(a, ANCHOR_INPUT_LABELS[a]) for a in scenario.anchors],
+        "anchors": [(a, _(ANCHOR_INPUT_LABELS[a])) for a in scenario.anchors],
         "files": {
             t.id: {
                 ext: relative(scenario.src_uri, template_file(scenario.id, t.id, ext))
@@ -166,10 +174,10 @@ def _download_links(downloads: Downloads, src_uri: str, context: dict) -> Markup
     if scenario is not None:
         links.append(
             downloads.link(
-                scenario_pdf(scenario.id), src_uri, "Download this scenario", primary=True
+                scenario_pdf(scenario.id), src_uri, _("Download this scenario"), primary=True
             )
         )
-    links.append(downloads.link(GUIDE_PDF, src_uri, "Download the full guide"))
+    links.append(downloads.link(GUIDE_PDF, src_uri, _("Download the full guide")))
     present = [link for link in links if link]
     return Markup(" ".join(present)) if present else None
 
@@ -181,7 +189,7 @@ def scenario_list(site: Site, templates_dir: Path, page: str) -> str:
     return included.render(site=site, page=page, level=3)
 
 
-PDFS_SKIPPED_NOTE = (
+PDFS_SKIPPED_NOTE = N_(
     "*The PDF downloads are made by `followup build` and `mkdocs build`; "
     "`mkdocs serve` skips them to stay fast.*"
 )
@@ -208,11 +216,11 @@ def fill_markers(
         )
     if DOWNLOADS_MARKER in markdown:
         guide = downloads.link(
-            GUIDE_PDF, page_src_uri, "Download the printable guide", primary=True
+            GUIDE_PDF, page_src_uri, _("Download the printable guide"), primary=True
         )
-        pack = downloads.link(PACK_ZIP, page_src_uri, "All templates as files")
+        pack = downloads.link(PACK_ZIP, page_src_uri, _("All templates as files"))
         data = downloads.link(TEMPLATES_JSON, page_src_uri, "templates.json")
-        lines = [guide or PDFS_SKIPPED_NOTE, " ".join(link for link in (pack, data) if link)]
+        lines = [guide or _(PDFS_SKIPPED_NOTE), " ".join(link for link in (pack, data) if link)]
         markdown = markdown.replace(DOWNLOADS_MARKER, "\n\n".join(lines))
     return markdown
 

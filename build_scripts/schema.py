@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from .i18n import N_
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """Scenario, step, template and source ids: lowercase letters, digits, single hyphens."""
 
@@ -124,44 +126,44 @@ Anchor = Literal[
 """The moments a timeline can be measured from. A step may also be measured from an earlier step."""
 
 ANCHOR_LABELS: dict[str, str] = {
-    "application": "your application",
-    "interview": "the interview",
-    "event": "the event or meeting",
-    "submission": "your submission",
-    "decision_date": "the employer's stated decision date",
-    "rejection": "the rejection",
-    "verbal_offer": "the verbal offer",
-    "offer": "the written offer",
-    "offer_deadline": "the offer deadline",
-    "decision": "your decision",
-    "references_requested": "their request for references",
+    "application": N_("your application"),
+    "interview": N_("the interview"),
+    "event": N_("the event or meeting"),
+    "submission": N_("your submission"),
+    "decision_date": N_("the employer's stated decision date"),
+    "rejection": N_("the rejection"),
+    "verbal_offer": N_("the verbal offer"),
+    "offer": N_("the written offer"),
+    "offer_deadline": N_("the offer deadline"),
+    "decision": N_("your decision"),
+    "references_requested": N_("their request for references"),
 }
 """How each anchor reads in a sentence ("2 business days after the interview", "within 24
 hours of the written offer")."""
 
 ANCHOR_INPUT_LABELS: dict[str, str] = {
-    "application": "Date you applied",
-    "interview": "Interview date",
-    "event": "Date of the event or meeting",
-    "submission": "Date you submitted the assignment",
-    "decision_date": "Employer's stated decision date",
-    "rejection": "Date the rejection arrived",
-    "verbal_offer": "Date of the verbal offer",
-    "offer": "Date the written offer arrived",
-    "offer_deadline": "Offer deadline",
-    "decision": "Date you decided",
-    "references_requested": "Date they asked for references",
+    "application": N_("Date you applied"),
+    "interview": N_("Interview date"),
+    "event": N_("Date of the event or meeting"),
+    "submission": N_("Date you submitted the assignment"),
+    "decision_date": N_("Employer's stated decision date"),
+    "rejection": N_("Date the rejection arrived"),
+    "verbal_offer": N_("Date of the verbal offer"),
+    "offer": N_("Date the written offer arrived"),
+    "offer_deadline": N_("Offer deadline"),
+    "decision": N_("Date you decided"),
+    "references_requested": N_("Date they asked for references"),
 }
 """How each anchor is asked for in a form (worksheets, date planner)."""
 
 Category = Literal["thank-you", "waiting", "decision", "offer", "networking"]
 
 CATEGORY_TITLES: dict[str, str] = {
-    "thank-you": "Saying thank you",
-    "waiting": "While you wait",
-    "decision": "After a decision",
-    "offer": "Offers and withdrawals",
-    "networking": "Networking and references",
+    "thank-you": N_("Saying thank you"),
+    "waiting": N_("While you wait"),
+    "decision": N_("After a decision"),
+    "offer": N_("Offers and withdrawals"),
+    "networking": N_("Networking and references"),
 }
 """Navigation sections, in the order they appear."""
 
@@ -169,15 +171,15 @@ CATEGORY_TITLES: dict[str, str] = {
 Region = Literal["us", "uk", "de", "fr", "es", "nl", "jp", "in", "au"]
 
 REGION_NAMES: dict[str, str] = {
-    "us": "United States",
-    "uk": "United Kingdom",
-    "de": "Germany",
-    "fr": "France",
-    "es": "Spain and Latin America",
-    "nl": "Netherlands and Belgium",
-    "jp": "Japan",
-    "in": "India",
-    "au": "Australia and New Zealand",
+    "us": N_("United States"),
+    "uk": N_("United Kingdom"),
+    "de": N_("Germany"),
+    "fr": N_("France"),
+    "es": N_("Spain and Latin America"),
+    "nl": N_("Netherlands and Belgium"),
+    "jp": N_("Japan"),
+    "in": N_("India"),
+    "au": N_("Australia and New Zealand"),
 }
 """Regions a scenario can carry notes for, in display order."""
 
@@ -265,17 +267,23 @@ Channel = Literal[
 
 CHANNELS: dict[str, tuple[str, str]] = {
     "linkedin-connection": (
-        "LinkedIn invitation",
-        "the note on a LinkedIn connection request (200 characters on a free account)",
+        N_("LinkedIn invitation"),
+        N_("the note on a LinkedIn connection request (200 characters on a free account)"),
     ),
-    "linkedin-message": ("LinkedIn message", "a message to someone you are already connected to"),
+    "linkedin-message": (
+        N_("LinkedIn message"),
+        N_("a message to someone you are already connected to"),
+    ),
     "linkedin-inmail": (
-        "LinkedIn InMail",
-        "a paid message to someone you are not connected to (subject up to 200 characters)",
+        N_("LinkedIn InMail"),
+        N_("a paid message to someone you are not connected to (subject up to 200 characters)"),
     ),
-    "text": ("Text message", "a text to a recruiter who has texted you first"),
-    "phone": ("Phone call", "what to say when you call; a script to glance at, not to read out"),
-    "voicemail": ("Voicemail", "what to leave when nobody answers, in about 30 seconds"),
+    "text": (N_("Text message"), N_("a text to a recruiter who has texted you first")),
+    "phone": (
+        N_("Phone call"),
+        N_("what to say when you call; a script to glance at, not to read out"),
+    ),
+    "voicemail": (N_("Voicemail"), N_("what to leave when nobody answers, in about 30 seconds")),
 }
 """Each channel's tab label and what it is, in display order."""
 
@@ -419,15 +427,24 @@ SourceKind = Literal[
 """What kind of organisation stands behind a source, strongest first."""
 
 SOURCE_KINDS: dict[str, tuple[str, str]] = {
-    "university": ("University", "a university or college careers service"),
-    "public-service": ("Public service", "a government or public careers or employment service"),
-    "professional-body": ("Professional body", "a professional association or national code"),
-    "recruiter": ("Recruiter", "a staffing firm or recruitment agency"),
-    "job-board": ("Job board", "a job board or careers platform"),
-    "survey": ("Survey", "a survey, as released by the firm that ran it"),
-    "publisher": ("Publisher", "a newspaper, magazine or established publisher"),
-    "vendor-blog": ("Vendor blog", "a company that sells a product, writing about the topic"),
-    "blog": ("Blog", "a personal or unknown blog or content site"),
+    "university": (N_("University"), N_("a university or college careers service")),
+    "public-service": (
+        N_("Public service"),
+        N_("a government or public careers or employment service"),
+    ),
+    "professional-body": (
+        N_("Professional body"),
+        N_("a professional association or national code"),
+    ),
+    "recruiter": (N_("Recruiter"), N_("a staffing firm or recruitment agency")),
+    "job-board": (N_("Job board"), N_("a job board or careers platform")),
+    "survey": (N_("Survey"), N_("a survey, as released by the firm that ran it")),
+    "publisher": (N_("Publisher"), N_("a newspaper, magazine or established publisher")),
+    "vendor-blog": (
+        N_("Vendor blog"),
+        N_("a company that sells a product, writing about the topic"),
+    ),
+    "blog": (N_("Blog"), N_("a personal or unknown blog or content site")),
 }
 """Each kind's short label (shown next to citations) and what it covers, strongest first."""
 

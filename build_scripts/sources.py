@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError
 
 from .errors import ScenarioError, ScenarioErrors, did_you_mean
+from .i18n import _
 from .load import RawScenario, load_text, read_limited
 from .schema import SOURCE_KINDS, Source, _Model
 from .translations import overlay
@@ -190,7 +191,7 @@ def with_kinds(markdown: str, kinds: Mapping[str, str]) -> str:
         kind = kinds.get(page_key(match.group("url")))
         if kind is None:
             return match.group(0)
-        name, about = SOURCE_KINDS[kind]
+        name, about = (_(text) for text in SOURCE_KINDS[kind])
         return f'{match.group(0)} <span class="fu-kind" title="{about}">{name}</span>'
 
     return "".join(

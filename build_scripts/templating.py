@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
@@ -169,8 +169,33 @@ def make_env(templates_dir: Path, output: str) -> Environment:
         cell=table_cell,
     )
     env.globals.update(links.GLOBALS)
-    env.globals["_"] = i18n.gettext  # interface text in the edition's language
+    env.globals["_"] = _template_gettext(output)  # interface text in the edition's language
+    env.globals["format_date"] = i18n.format_date
+    env.filters["date"] = i18n.format_date
     return env
+
+
+def _template_gettext(output: str) -> Callable[..., object]:
+    """`_()` for templates of `output`: the catalog's text is ours (written as the template's
+    own text would be, Markdown or HTML), so it is passed through as it is; the values of its
+    fields are escaped like any other value, unless a template marks one `| safe` (a link it
+    built)."""
+    if output == "text":
+        return i18n.gettext
+    escape_value = md_escape if output == "markdown" else escape
+
+    def gettext(text: str, /, **values: object) -> Markup:
+        return Markup(
+            i18n.gettext(
+                text,
+                **{
+                    name: value if isinstance(value, Markup) else escape_value(value)
+                    for name, value in values.items()
+                },
+            )
+        )
+
+    return gettext
 
 
 class _BytecodeCache(FileSystemBytecodeCache):

@@ -21,7 +21,9 @@ from typing import Literal
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .. import i18n
 from ..expand import ScenarioView, Site
+from ..i18n import N_, _
 from ..links import GUIDE_PDF, scenario_anchor, template_anchor, worksheet_anchor
 from ..links import scenario_pdf as scenario_pdf_path
 from ..schema import ANCHOR_INPUT_LABELS
@@ -42,9 +44,9 @@ class PageFooter:
     "Página {page} de {total}". Any character can be used: stamp.py draws characters the
     footer's font lacks with a system font that has them."""
 
-    text: str = "Page {page} of {total}"
-    front_text: str = "Page {page}"
-    cover_label: str = "Cover"
+    text: str = N_("Page {page} of {total}")
+    front_text: str = N_("Page {page}")
+    cover_label: str = N_("Cover")
     """The cover's page label, shown by PDF viewers in place of a page number."""
 
     def __post_init__(self) -> None:
@@ -90,9 +92,12 @@ def roman(number: int) -> str:
 
 
 def page_footer(options: PdfOptions, pdf_dir: Path) -> tuple[PageFooter, Path]:
-    """The page numbers' wording, and their font file (from `pdf_dir`/fonts/)."""
+    """The page numbers' wording in the active edition's language (settings give it in
+    English), and their font file (from `pdf_dir`/fonts/)."""
     try:
-        wording = PageFooter(options.page_footer, options.contents_footer, options.cover_label)
+        wording = PageFooter(
+            _(options.page_footer), _(options.contents_footer), _(options.cover_label)
+        )
         font = stamp.footer_font(pdf_dir / "fonts", options.footer_style)
     except ValueError as exc:
         raise PdfError("the PDFs' page footer", [str(exc)]) from None
@@ -113,16 +118,16 @@ def scenario_list_html(site: Site) -> Markup:
                 )
             )
     return Markup(
-        '<table class="scenario-list"><thead><tr><th>Your situation</th><th>Scenario</th></tr>'
+        '<table class="scenario-list"><thead><tr><th>{}</th><th>{}</th></tr>'
         "</thead><tbody>{}</tbody></table>"
-    ).format(Markup("").join(rows))
+    ).format(_("Your situation"), _("Scenario"), Markup("").join(rows))
 
 
 def _worksheet_fields(scenario: ScenarioView) -> list[tuple[str, str]]:
     """(field name suffix, label) of the date fields a scenario's worksheet asks for."""
     anchors = ["interview", "decision_date"]
     anchors += [a for a in scenario.anchors if a not in anchors]
-    return [(f"date-{a}", ANCHOR_INPUT_LABELS[a]) for a in anchors]
+    return [(f"date-{a}", _(ANCHOR_INPUT_LABELS[a])) for a in anchors]
 
 
 def _context(site: Site, options: PdfOptions) -> dict:
@@ -190,7 +195,9 @@ def front_html(
             count = 0
             if entry.kind == "scenario" and category is not None:
                 chunks[-1].append(
-                    dataclasses.replace(category, title=f"{category.title} (continued)")
+                    dataclasses.replace(
+                        category, title=_("{title} (continued)", title=category.title)
+                    )
                 )
         if entry.kind == "category":
             category = entry
@@ -228,7 +235,7 @@ def guide_structure(
         starts[name] = page
         page += infos[name].pages
     contents: list[ContentsEntry] = []
-    outline: list[OutlineEntry] = [OutlineEntry("Contents", "toc")]
+    outline: list[OutlineEntry] = [OutlineEntry(_("Contents"), "toc")]
     for chapter in chapters:
         info = infos[chapter.id]
         contents.append(
@@ -255,7 +262,7 @@ def guide_structure(
                 anchor = scenario_anchor(s.id)
                 info, start = infos[anchor], starts[anchor]
                 parts = [(t.title, template_anchor(s.id, t.id)) for t in s.templates]
-                parts.append(("Worksheet", worksheet_anchor(s.id)))
+                parts.append((_("Worksheet"), worksheet_anchor(s.id)))
                 contents.append(
                     ContentsEntry(
                         "scenario",
@@ -341,11 +348,14 @@ def part_jobs(
     lead, after = list(chapters[:split]), list(chapters[split:])
     after_jobs = chapter_jobs[split:]
     chapter_jobs = chapter_jobs[:split]
+    # The print templates' own words come from the edition's catalog: a changed translation
+    # renders the scenarios again.
+    catalog = i18n.fingerprint()
     scenario_jobs = [
         PdfJob(
             scenario_anchor(s.id),
             f"{scenario_pdf_path(s.id)} (from {s.source_file})",
-            repr((dataclasses.replace(s, related=()), options)),
+            repr((dataclasses.replace(s, related=()), options, catalog)),
             functools.partial(scenario_html, site, s, options, env),
             standalone=standalone,
             label=scenario_pdf_path(s.id),
@@ -354,7 +364,7 @@ def part_jobs(
     ]
     # The reference list, in parts of REFERENCES_CHUNK entries that render in parallel.
     refs = list(site.references)
-    chapter = Chapter("ch-references", "References", Markup(""), "references")
+    chapter = Chapter("ch-references", _("References"), Markup(""), "references")
     template = env.get_template("pdf/references.html.j2")
     back_jobs = []
     for start in range(0, len(refs), REFERENCES_CHUNK):

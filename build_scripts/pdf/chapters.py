@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .. import chooser
 from ..expand import Site
+from ..i18n import _
 from ..links import (
     CHOOSER_MARKER,
     DOWNLOADS_MARKER,
@@ -156,4 +157,4 @@ def with_scenarios(entries: Sequence[GuideEntry]) -> list[GuideEntry]:
     """The entries, with the scenarios at the end when the navigation does not place them."""
     if any(entry.kind == "scenarios" for entry in entries):
         return list(entries)
-    return [*entries, GuideEntry("scenarios", "Scenarios")]
+    return [*entries, GuideEntry("scenarios", _("Scenarios"))]
