@@ -210,6 +210,8 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         env.bytecode_cache = core.bytecode_cache(self.options.cache_root)
+        # Our theme overrides (site_overrides/) write their text in the edition's language.
+        env.globals["_"] = self.project.catalog.gettext
         return env
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -252,6 +254,10 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             overrides["nav"] = list(edition.config.nav)
         edition_config = load_config(config.config_file_path, **overrides)
         edition_config.theme["language"] = language
+        for scheme in edition_config.theme.get("palette") or ():  # the light/dark toggle's label
+            toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+            if isinstance(toggle, dict) and isinstance(toggle.get("name"), str):
+                toggle["name"] = edition.catalog.gettext(toggle["name"])
         if "alternate" not in edition_config.extra or edition_config.extra["alternate"] is None:
             edition_config.extra["alternate"] = core.alternates(self.project, here=language)
         log.info("Building the %s edition", edition.catalog.edition.name)

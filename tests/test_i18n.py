@@ -61,7 +61,8 @@ def _mkdocs_nav() -> list[str]:
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     # The config's !ENV tags are not plain YAML; the nav does not use them.
     config = yaml.load(text, Loader=_IgnoreTags)
-    return _nav_titles(config["nav"])
+    toggles = [scheme["toggle"]["name"] for scheme in config["theme"]["palette"]]
+    return _nav_titles(config["nav"]) + toggles
 
 
 class _IgnoreTags(yaml.SafeLoader):
