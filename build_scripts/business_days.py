@@ -72,7 +72,8 @@ def calendar(data: Mapping[str, Any], subdivision: str | None = None) -> Calenda
         own = data["subdivisions"][subdivision]
         holidays |= {dt.date.fromisoformat(d) for d in own.get("add", ())}
         holidays -= {dt.date.fromisoformat(d) for d in own.get("remove", ())}
-        workdays = {dt.date.fromisoformat(d) for d in own.get("workdays", ())} or workdays
+        if "workdays" in own:
+            workdays = {dt.date.fromisoformat(d) for d in own["workdays"]}
         weekend = own.get("weekend", weekend)
         changes = own.get("weekend_changes", changes)
     return Calendar(
