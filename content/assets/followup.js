@@ -9,8 +9,9 @@
 
    The page carries its scenario as JSON in the data-fu-json attribute of #fu-data, and the
    edition (language, default country, translated interface strings) in #fu-edition.
-   Every text the reader sees is written `_("English text", {field: value})`: the build reads
-   the literal texts from this file, so they stay literal and in double quotes.
+   Every text the reader sees goes through `_`, its English as the first argument and `{field}`
+   values in the second: the build reads those literal texts from this file, so they stay
+   literal and in double quotes.
    Material's instant navigation swaps pages without reloading scripts, so `init` runs on
    every page through Material's `document$` observable. */
 (function () {
@@ -664,7 +665,7 @@
     var text = ((email.subject || "") + "\n" + email.body).toLowerCase();
     var found = data.avoid.filter(function (phrase) { return text.indexOf(phrase) !== -1; });
     if (found.length) {
-      var quoted = found.map(function (phrase) { return _("\u201c{phrase}\u201d", { phrase: phrase }); });
+      var quoted = found.map(function (phrase) { return _("“{phrase}”", { phrase: phrase }); });
       items.push(["bad", _("Avoid: {phrases}.", { phrases: quoted.join(_(", ")) })]);
     }
     return items;
