@@ -81,7 +81,8 @@ def calendar(data: Mapping[str, Any], subdivision: str | None = None) -> Calenda
         holidays=frozenset(holidays),
         workdays=frozenset(workdays),
         weekend_changes=tuple(
-            (dt.date.fromisoformat(since), frozenset(days)) for since, days in sorted(changes.items())
+            (dt.date.fromisoformat(since), frozenset(days))
+            for since, days in sorted(changes.items())
         ),
     )
 
@@ -124,7 +125,8 @@ def _rules(entity: Any, days: list[dt.date]) -> dict[str, Any]:
             weekends[day.isoformat()] = weekend
             last = weekend
     first, *rest = weekends.items()
-    workdays = sorted(d for d in getattr(entity, "weekend_workdays", ()) if days[0] <= d <= days[-1])
+    worked = getattr(entity, "weekend_workdays", ())
+    workdays = sorted(d for d in worked if days[0] <= d <= days[-1])
     return {
         "weekend": first[1],
         "weekend_changes": dict(rest),

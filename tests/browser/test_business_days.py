@@ -48,7 +48,8 @@ def german_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     changed = text.replace("  language: en\n", "  language: de\n", 1).replace(
         "extra:\n", f"extra:\n  followup_edition: {block}\n", 1
     )
-    assert changed.count("followup_edition") == 1 and "language: de" in changed
+    assert changed.count("followup_edition") == 1
+    assert "language: de" in changed
     config.write_text(changed, encoding="utf-8")
     with served_build(project, project / "site", pdf=False) as url:
         yield url
@@ -61,9 +62,7 @@ def ics_events(page: Page) -> list[icalendar.Event]:
     return list(icalendar.Calendar.from_ical(text).walk("VEVENT"))
 
 
-def test_german_reader_skips_christmas_with_germany_preselected(
-    browser, german_site: str
-) -> None:
+def test_german_reader_skips_christmas_with_germany_preselected(browser, german_site: str) -> None:
     context = browser.new_context(locale="de-DE", accept_downloads=True)
     page = context.new_page()
     page.goto(german_site + "/scenarios/passed-deadline/")
