@@ -983,7 +983,7 @@
           }
           calendar = makeCalendar(files[1], place.region);
           var weekend = calendar.weekend.map(weekdayName);
-          announce(calendarStatus, _("Business days skip {weekend} and the public holidays of {place} ({first} to {last}).", {
+          announce(calendarStatus, _("Business days skip {weekend} and the public holidays of {place}, known for {first} to {last}.", {
             weekend: listText(weekend), place: placeName(),
             first: calendar.years ? calendar.years[0] : "", last: calendar.years ? calendar.years[1] : ""
           }));

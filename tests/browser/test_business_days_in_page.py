@@ -24,9 +24,10 @@ GERMAN = {
     "latest {moment}": "spätestens {moment}",
     "(skips the public holiday on {dates})": "(ohne den Feiertag am {dates})",
     "{first} and {last}": "{first} und {last}",
-    "Business days skip {weekend} and the public holidays of {place} ({first} to {last}).": (
-        "Werktage ohne {weekend} und ohne Feiertage; Land bzw. Region: {place} "
-        "({first} bis {last})."
+    "Business days skip {weekend} and the public holidays of {place}, known for {first} to "
+    "{last}.": (
+        "Werktage ohne {weekend} und ohne Feiertage; Land bzw. Region: {place}; Feiertage "
+        "bekannt für {first} bis {last}."
     ),
 }
 """A few of the German edition's interface strings (the catalog is content/de/strings.yml)."""
