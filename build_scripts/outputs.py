@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import lint, pdf, render_pack, render_site
+from . import business_days, lint, pdf, render_pack, render_site
 from .errors import ScenarioError
 from .expand import Site
 from .i18n import activated
@@ -130,6 +130,7 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
 OUTPUTS: tuple[Output, ...] = (
     Output("pack", lambda options: True, _pack),
     Output("pdf", lambda options: options.pdf, _pdfs),
+    Output("holidays", lambda options: True, business_days.render),
     # Last: a page's download buttons name the files that were built, with their sizes.
     Output("pages", lambda options: True, _pages),
 )

@@ -2,9 +2,16 @@
    reminders, a quality meter, and channel variants (LinkedIn, text, phone, voicemail) with a
    length counter; the variants' tabs are radio inputs, so switching them needs no script.
    Plain JavaScript, no dependencies. Everything the reader types stays in this browser
-   (localStorage); nothing is sent anywhere.
+   (localStorage); nothing is sent anywhere. The planner counts business days with the
+   weekend and public holidays of the reader's country, from the site's own
+   assets/holidays/<CC>.json (built by build_scripts/business_days.py, whose
+   add_business_days this script follows), loaded only once the planner is used.
 
-   The page carries its scenario as JSON in the data-fu-json attribute of #fu-data.
+   The page carries its scenario as JSON in the data-fu-json attribute of #fu-data, and the
+   edition (language, default country, translated interface strings) in #fu-edition.
+   Every text the reader sees goes through `_`, its English as the first argument and `{field}`
+   values in the second: the build reads those literal texts from this file, so they stay
+   literal and in double quotes.
    Material's instant navigation swaps pages without reloading scripts, so `init` runs on
    every page through Material's `document$` observable. */
 (function () {
@@ -13,11 +20,65 @@
   var STORE_PREFIX = "followup-kit:";
   var STORE_DETAILS = STORE_PREFIX + "details";
   var STORE_DATES = STORE_PREFIX + "dates";
+  var STORE_CALENDAR = STORE_PREFIX + "calendar";
+  var DEFAULT_COUNTRY = "US";
+  /* Night, when an hour-based reminder would wake the reader: from 20:00 to 08:00 local time.
+     Such a reminder moves to MORNING (the .ics uses floating times: the reader's own zone). */
+  var NIGHT_STARTS = 20 * 60;
+  var NIGHT_ENDS = 8 * 60;
+  var MORNING = 9 * 60;
+  /* Where this script was loaded from: the holiday files lie beside it, in holidays/. */
+  var SCRIPT_URL = (document.currentScript && document.currentScript.src) || "";
   var MAILTO_LIMIT = 1800;
   var PHONE_SUBJECT = 40;
   var DESKTOP_SUBJECT = 60;
   /* A blank is `{key}`; `{{` and `}}` are escaped literal braces, matched first. */
   var PLACEHOLDER = /\{\{|\}\}|\{([a-z][a-z0-9_]*)\}/g;
+
+  /* ---- The edition: language, default country and translated interface text ---- */
+
+  var edition = { strings: {} };
+
+  function readEdition() {
+    var block = document.getElementById("fu-edition");
+    var value = {};
+    try { value = JSON.parse(block ? block.textContent : "{}") || {}; } catch (error) { value = {}; }
+    if (typeof value !== "object" || Array.isArray(value)) value = {};
+    if (!value.strings || typeof value.strings !== "object") value.strings = {};
+    return value;
+  }
+
+  /* `text` in the edition's language (English when it has no translation), with `{name}`
+     fields filled from `values`; any other brace stays as it is. */
+  function _(text, values) {
+    var translated = edition.strings[text];
+    var result = typeof translated === "string" && translated ? translated : text;
+    if (!values) return result;
+    return result.replace(/\{([a-z][a-z0-9_]*)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+    });
+  }
+
+  function pageLanguage() {
+    return document.documentElement.lang || edition.language || "en";
+  }
+
+  /* Dates in the page's language; in the reader's own variant of it where the browser says
+     one (an English page read with en-GB shows 20 Nov, with en-US Nov 20; de-AT shows Jän.). */
+  function dateLocale() {
+    var page = pageLanguage();
+    var base = page.toLowerCase().split("-")[0];
+    var preferred = (navigator.languages || [navigator.language || ""]).filter(function (tag) {
+      return tag && tag.toLowerCase().split("-")[0] === base;
+    })[0];
+    var locale = preferred || page;
+    try {
+      new Intl.DateTimeFormat(locale);
+      return locale;
+    } catch (error) {
+      return undefined;
+    }
+  }
 
   function load(key) {
     try {
@@ -127,14 +188,15 @@
 
   function counterText(variant, measure) {
     var limit = variant.limit;
+    var numbers = { size: measure.size, max: limit.max, over: measure.size - limit.max };
     var text = limit.unit === "words"
-      ? measure.size + " of about " + limit.max + " words"
-      : measure.size + " of " + limit.max + " characters";
-    if (measure.over) {
-      text += ": " + (measure.size - limit.max) + " over the limit, shorten it";
+      ? _("{size} of about {max} words", numbers)
+      : _("{size} of {max} characters", numbers);
+    if (measure.over) text = _("{count}: {over} over the limit, shorten it", { count: text, over: numbers.over });
+    if (measure.examples) {
+      text = _("{count} (blanks you have not filled in count as their examples)", { count: text });
     }
-    if (measure.examples) text += " (blanks you have not filled in count as their examples)";
-    return text + ".";
+    return _("{text}.", { text: text });
   }
 
   /* ---- Clipboard ---- */
@@ -278,20 +340,82 @@
     return new Date(date.getTime() + days * 86400000);
   }
 
-  function addBusinessDays(date, count) {
+  /* ---- Business days: a country's weekend and public holidays ---- */
+
+  function toSet(list) {
+    var set = {};
+    (list || []).forEach(function (item) { set[item] = true; });
+    return set;
+  }
+
+  /* The rules of a country file (assets/holidays/<CC>.json) for the whole country or one of
+     its subdivisions, as build_scripts/business_days.py `calendar` reads them. Weekdays are
+     ISO numbers, 1 Monday ... 7 Sunday. */
+  function makeCalendar(data, region) {
+    var holidays = toSet(data.holidays);
+    var workdays = data.workdays;
+    var weekend = data.weekend;
+    var changes = data.weekend_changes || {};
+    var own = region && data.subdivisions ? data.subdivisions[region] : null;
+    if (own) {
+      (own.add || []).forEach(function (day) { holidays[day] = true; });
+      (own.remove || []).forEach(function (day) { delete holidays[day]; });
+      if ("workdays" in own) workdays = own.workdays;
+      if ("weekend" in own) weekend = own.weekend;
+      if ("weekend_changes" in own) changes = own.weekend_changes;
+    }
+    return {
+      weekend: weekend,
+      changes: Object.keys(changes).sort().map(function (since) { return [since, changes[since]]; }),
+      holidays: holidays,
+      workdays: toSet(workdays),
+      years: data.years || null
+    };
+  }
+
+  /* Monday to Friday, no holidays: while a country's file loads, or when it cannot. */
+  var WEEKDAYS_ONLY = makeCalendar({ weekend: [6, 7], holidays: [] });
+
+  function weekendOn(calendar, iso) {
+    var weekend = calendar.weekend;
+    calendar.changes.forEach(function (change) {
+      if (iso >= change[0]) weekend = change[1];
+    });
+    return weekend;
+  }
+
+  function isWeekend(calendar, date) {
+    return weekendOn(calendar, isoDate(date)).indexOf(date.getUTCDay() || 7) !== -1;
+  }
+
+  function isBusinessDay(calendar, date) {
+    var iso = isoDate(date);
+    if (isWeekend(calendar, date)) return Boolean(calendar.workdays[iso]);
+    return !calendar.holidays[iso];
+  }
+
+  /* `count` business days after `date` (before it when negative), each step to the next
+     business day; 0 returns `date` as it is. Holidays passed over on a weekday are added to
+     `skipped` (ISO dates), so the planner can say why a date moved. */
+  function addBusinessDays(date, count, calendar, skipped) {
+    var step = count >= 0 ? 1 : -1;
     var result = date;
-    var added = 0;
-    while (added < count) {
-      result = addDays(result, 1);
-      var day = result.getUTCDay();
-      if (day !== 0 && day !== 6) added += 1;
+    for (var done = 0; done < Math.abs(count); done += 1) {
+      result = addDays(result, step);
+      while (!isBusinessDay(calendar, result)) {
+        if (skipped && !isWeekend(calendar, result)) skipped[isoDate(result)] = true;
+        result = addDays(result, step);
+      }
     }
     return result;
   }
 
-  /* A moment: a calendar date, plus minutes after midnight when a time is known. */
-  function shift(moment, unit, amount) {
-    if (unit === "business_days") return { date: addBusinessDays(moment.date, amount), minutes: null };
+  /* ---- Moments: a calendar date, plus minutes after midnight when a time is known ---- */
+
+  function shift(moment, unit, amount, calendar, skipped) {
+    if (unit === "business_days") {
+      return { date: addBusinessDays(moment.date, amount, calendar || WEEKDAYS_ONLY, skipped), minutes: null };
+    }
     if (unit === "days") return { date: addDays(moment.date, amount), minutes: null };
     if (moment.minutes === null) {
       return { date: addDays(moment.date, Math.floor(amount / 24)), minutes: null };
@@ -300,22 +424,39 @@
     return { date: addDays(moment.date, Math.floor(total / 1440)), minutes: ((total % 1440) + 1440) % 1440 };
   }
 
-  function showMoment(moment) {
-    var text = moment.date.toLocaleDateString(undefined, {
-      weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC"
-    });
-    if (moment.minutes !== null) {
-      text += ", " + pad(Math.floor(moment.minutes / 60)) + ":" + pad(moment.minutes % 60);
+  /* A reminder at a time of day never falls at night: it moves to the next morning. */
+  function awake(moment) {
+    if (moment.minutes === null || (moment.minutes >= NIGHT_ENDS && moment.minutes < NIGHT_STARTS)) {
+      return moment;
     }
-    return text;
+    return { date: moment.minutes >= NIGHT_STARTS ? addDays(moment.date, 1) : moment.date, minutes: MORNING };
+  }
+
+  function showDate(date, long) {
+    var options = long
+      ? { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }
+      : { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" };
+    return date.toLocaleDateString(dateLocale(), options);
+  }
+
+  function showTime(minutes) {
+    return pad(Math.floor(minutes / 60)) + ":" + pad(minutes % 60);
+  }
+
+  function showMoment(moment) {
+    var text = showDate(moment.date, true);
+    if (moment.minutes === null) return text;
+    return _("{date}, {time}", { date: text, time: showTime(moment.minutes) });
   }
 
   function isoDate(date) {
     return date.getUTCFullYear() + "-" + pad(date.getUTCMonth() + 1) + "-" + pad(date.getUTCDate());
   }
 
-  /* Dates of every step: {earliest, ideal, latest, planned} moments, or null when unknown. */
-  function planSteps(data, dates) {
+  /* Dates of every step: {earliest, ideal, latest, planned, reminder, skipped} or null when
+     unknown. `planned` is what later steps count from; `reminder` is `planned` moved out of the
+     night; `skipped` the public holidays on weekdays that business days passed over. */
+  function planSteps(data, dates, calendar) {
     var plans = [];
     data.timeline.forEach(function (step, index) {
       var base = null;
@@ -334,13 +475,44 @@
         return;
       }
       var plan = {};
+      var skipped = {};
       ["earliest", "ideal", "latest"].forEach(function (bound) {
-        if (step[bound] !== null && step[bound] !== undefined) plan[bound] = shift(base, step.unit, step[bound]);
+        if (step[bound] !== null && step[bound] !== undefined) {
+          plan[bound] = shift(base, step.unit, step[bound], calendar, skipped);
+        }
       });
       plan.planned = plan.ideal || plan.earliest || plan.latest;
+      plan.reminder = awake(plan.planned);
+      plan.moved = plan.reminder !== plan.planned;
+      plan.skipped = Object.keys(skipped).sort();
       plans[index] = plan;
     });
     return plans;
+  }
+
+  /* A plan as the planner shows it under its step. */
+  function planText(plan) {
+    var parts = [];
+    if (plan.earliest) parts.push(_("Earliest {moment}", { moment: showMoment(plan.earliest) }));
+    if (plan.ideal) parts.push(_("Ideal {moment}", { moment: showMoment(plan.ideal) }));
+    if (plan.latest) parts.push(_("Latest {moment}", { moment: showMoment(plan.latest) }));
+    if (plan.moved) {
+      parts.push(_("Reminder {moment}, moved out of the night", { moment: showMoment(plan.reminder) }));
+    }
+    var text = parts.join(" \u00b7 ");
+    if (plan.skipped.length) {
+      var days = plan.skipped.map(function (iso) { return showDate(parseDate(iso), false); });
+      text += " " + (days.length === 1
+        ? _("(skips the public holiday on {dates})", { dates: days[0] })
+        : _("(skips the public holidays on {dates})", { dates: listText(days) }));
+    }
+    return text;
+  }
+
+  /* "a", "a and b", "a, b and c" in the edition's language. */
+  function listText(items) {
+    if (items.length < 2) return items.join("");
+    return _("{first} and {last}", { first: items.slice(0, -1).join(_(", ")), last: items[items.length - 1] });
   }
 
   function icsEscape(text) {
@@ -368,7 +540,7 @@
     return ":" + date + "T" + pad(Math.floor(moment.minutes / 60)) + pad(moment.minutes % 60) + "00";
   }
 
-  function calendar(data, plans) {
+  function calendarFile(data, plans) {
     var now = new Date();
     var stamp = now.getUTCFullYear() + pad(now.getUTCMonth() + 1) + pad(now.getUTCDate()) + "T" +
       pad(now.getUTCHours()) + pad(now.getUTCMinutes()) + pad(now.getUTCSeconds()) + "Z";
@@ -379,27 +551,41 @@
     data.timeline.forEach(function (step, index) {
       var plan = plans[index];
       if (!plan) return;
-      var start = plan.planned;
+      var start = plan.reminder;
       var end = start.minutes === null
         ? { date: addDays(start.date, 1), minutes: null }
         : shift(start, "hours", 0.5);
       var range = [];
-      if (plan.earliest) range.push("earliest " + showMoment(plan.earliest));
-      if (plan.ideal) range.push("ideally " + showMoment(plan.ideal));
-      if (plan.latest) range.push("latest " + showMoment(plan.latest));
+      if (plan.earliest) range.push(_("earliest {moment}", { moment: showMoment(plan.earliest) }));
+      if (plan.ideal) range.push(_("ideally {moment}", { moment: showMoment(plan.ideal) }));
+      if (plan.latest) range.push(_("latest {moment}", { moment: showMoment(plan.latest) }));
       var template = data.templates.filter(function (t) { return t.id === step.template; })[0];
-      var flags = [step.optional ? "optional" : "", step.ours ? "our suggestion" : ""]
-        .filter(Boolean).join(", ");
-      var description = step.when + " (" + range.join(", ") + ")." +
-        (flags ? " This step is " + flags + "." : "") +
-        (template ? " Template: " + template.title + "." : "") + " " + window.location.href.split("#")[0];
+      var flags = [step.optional ? _("optional") : "", step.ours ? _("our suggestion") : ""]
+        .filter(Boolean).join(_(", "));
+      var description = _("{when} ({range}).", { when: step.when, range: range.join(_(", ")) });
+      if (plan.moved) {
+        description += " " + _("Moved to {moment}: {planned} falls at night (20:00 to 08:00).", {
+          moment: showMoment(plan.reminder), planned: showMoment(plan.planned)
+        });
+      }
+      if (plan.skipped.length) {
+        description += " " + _("Business days skip the public holidays on {dates}.", {
+          dates: listText(plan.skipped.map(function (iso) { return showDate(parseDate(iso), false); }))
+        });
+      }
+      if (flags) description += " " + _("This step is {flags}.", { flags: flags });
+      if (template) description += " " + _("Template: {title}.", { title: template.title });
+      description += " " + window.location.href.split("#")[0];
+      var summary = step.optional
+        ? _("{step} (optional) ({scenario})", { step: step.title, scenario: data.title })
+        : _("{step} ({scenario})", { step: step.title, scenario: data.title });
       lines.push(
         "BEGIN:VEVENT",
         "UID:" + data.id + "-" + step.id + "-" + isoDate(start.date) + "@followup-kit",
         "DTSTAMP:" + stamp,
         "DTSTART" + icsStamp(start),
         "DTEND" + icsStamp(end),
-        "SUMMARY:" + icsEscape(step.title + (step.optional ? " (optional)" : "") + " (" + data.title + ")"),
+        "SUMMARY:" + icsEscape(summary),
         "DESCRIPTION:" + icsEscape(description),
         "TRANSP:TRANSPARENT",
         "BEGIN:VALARM",
@@ -414,39 +600,73 @@
     return lines.map(icsFold).join("\r\n") + "\r\n";
   }
 
+  /* ---- Country files: fetched once per page load, when the planner is first used ---- */
+
+  var fetched = {};
+
+  function holidaysFile(name) {
+    if (!fetched[name]) {
+      var base = SCRIPT_URL || window.location.href;
+      fetched[name] = window.fetch(new URL("holidays/" + name + ".json", base).href)
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        });
+      /* A failure is not kept: choosing the country again tries again. */
+      fetched[name].catch(function () { delete fetched[name]; });
+    }
+    return fetched[name];
+  }
+
+  function countryName(code) {
+    try {
+      return new Intl.DisplayNames([pageLanguage()], { type: "region" }).of(code) || code;
+    } catch (error) {
+      return code;
+    }
+  }
+
+  function weekdayName(isoWeekday) {
+    /* 2024-01-01 was a Monday. */
+    return new Date(Date.UTC(2024, 0, isoWeekday)).toLocaleDateString(dateLocale(), {
+      weekday: "long", timeZone: "UTC"
+    });
+  }
+
   /* ---- Quality meter ---- */
 
   function meterItems(template, email, data, values) {
     var items = [];
     var length = email.subject === null ? 0 : Array.from(email.subject).length;
+    var sizes = { length: length, phone: PHONE_SUBJECT, desktop: DESKTOP_SUBJECT };
     if (email.subject === null) {
-      items.push(["ok", "Subject: none of its own; it goes as a reply in the existing thread."]);
+      items.push(["ok", _("Subject: none of its own; it goes as a reply in the existing thread.")]);
     } else if (length <= PHONE_SUBJECT) {
-      items.push(["ok", "Subject: " + length + " characters, short enough for a phone screen (about " + PHONE_SUBJECT + ")."]);
+      items.push(["ok", _("Subject: {length} characters, short enough for a phone screen (about {phone}).", sizes)]);
     } else if (length <= DESKTOP_SUBJECT) {
-      items.push(["warn", "Subject: " + length + " characters. Phones show about " + PHONE_SUBJECT + ", so the end may be cut off there."]);
+      items.push(["warn", _("Subject: {length} characters. Phones show about {phone}, so the end may be cut off there.", sizes)]);
     } else {
-      items.push(["bad", "Subject: " + length + " characters. Desktop mail shows about " + DESKTOP_SUBJECT + " and phones about " + PHONE_SUBJECT + "; shorten it."]);
+      items.push(["bad", _("Subject: {length} characters. Desktop mail shows about {desktop} and phones about {phone}; shorten it.", sizes)]);
     }
-    var words = wordCount(email.body);
-    var range = data.body_words;
-    if (words < range.min) {
-      items.push(["warn", "Body: " + words + " words, shorter than the " + range.min + "-" + range.max + " this situation calls for."]);
-    } else if (words > range.max) {
-      items.push(["warn", "Body: " + words + " words, longer than the " + range.min + "-" + range.max + " a busy reader takes in."]);
+    var words = { words: wordCount(email.body), min: data.body_words.min, max: data.body_words.max };
+    if (words.words < words.min) {
+      items.push(["warn", _("Body: {words} words, shorter than the {min}-{max} this situation calls for.", words)]);
+    } else if (words.words > words.max) {
+      items.push(["warn", _("Body: {words} words, longer than the {min}-{max} a busy reader takes in.", words)]);
     } else {
-      items.push(["ok", "Body: " + words + " words, within the " + range.min + "-" + range.max + " suggested."]);
+      items.push(["ok", _("Body: {words} words, within the {min}-{max} suggested.", words)]);
     }
     var blanks = missing(template, data, values);
     if (blanks.length) {
-      items.push(["warn", "Still blank: " + blanks.join(", ") + "."]);
+      items.push(["warn", _("Still blank: {blanks}.", { blanks: blanks.join(_(", ")) })]);
     } else {
-      items.push(["ok", "Every blank is filled in."]);
+      items.push(["ok", _("Every blank is filled in.")]);
     }
     var text = ((email.subject || "") + "\n" + email.body).toLowerCase();
     var found = data.avoid.filter(function (phrase) { return text.indexOf(phrase) !== -1; });
     if (found.length) {
-      items.push(["bad", "Avoid: \u201c" + found.join("\u201d, \u201c") + "\u201d."]);
+      var quoted = found.map(function (phrase) { return _("“{phrase}”", { phrase: phrase }); });
+      items.push(["bad", _("Avoid: {phrases}.", { phrases: quoted.join(_(", ")) })]);
     }
     return items;
   }
@@ -455,7 +675,7 @@
     element.textContent = "";
     var heading = document.createElement("p");
     heading.className = "fu-meter-title";
-    heading.textContent = "Check before sending";
+    heading.textContent = _("Check before sending");
     element.appendChild(heading);
     var list = document.createElement("ul");
     items.forEach(function (item) {
@@ -481,6 +701,7 @@
     if (!source) return;
     var data;
     try { data = JSON.parse(source.getAttribute("data-fu-json")); } catch (error) { return; }
+    edition = readEdition();
     var root = source.closest("article") || document;
     if (root.dataset && root.dataset.fuReady) return;
     if (root.dataset) root.dataset.fuReady = "1";
@@ -527,8 +748,7 @@
           mailOff.dataset.length = tooLong ? String(href.length) : "";
           mailNote.hidden = !tooLong;
           mailNote.textContent = tooLong
-            ? "Open in email app is off: this email is too long for a mail link (" + href.length +
-              " characters; mail apps break near 2,000). Use Copy email or Download .eml instead."
+            ? _("Open in email app is off: this email is too long for a mail link ({length} characters; mail apps break near 2,000). Use Copy email or Download .eml instead.", { length: href.length })
             : "";
         }
         Array.prototype.forEach.call(box.querySelectorAll("[data-fu-variant]"), function (panel) {
@@ -542,9 +762,12 @@
           var was = panel.dataset.fuOver;
           var now = measure.over ? "1" : "0";
           if (was !== undefined && was !== now) {
-            announce(panel.querySelector("[data-fu-counter-alert]"), variant.label +
-              (measure.over ? ": now over the limit of " : ": back within the limit of ") +
-              variant.limit.max + " " + variant.limit.unit + ".");
+            var limit = { channel: variant.label, max: variant.limit.max };
+            announce(panel.querySelector("[data-fu-counter-alert]"), variant.limit.unit === "words"
+              ? (measure.over ? _("{channel}: now over the limit of {max} words.", limit)
+                : _("{channel}: back within the limit of {max} words.", limit))
+              : (measure.over ? _("{channel}: now over the limit of {max} characters.", limit)
+                : _("{channel}: back within the limit of {max} characters.", limit)));
           }
           panel.dataset.fuOver = now;
         });
@@ -556,7 +779,7 @@
             return (values[key] || "").trim();
           });
           renderMeter(meter, started ? meterItems(template, email, data, values) : [
-            ["info", "Once you fill in your details above, this checks your email: subject length, word count, blanks left and phrases to avoid."]
+            ["info", _("Once you fill in your details above, this checks your email: subject length, word count, blanks left and phrases to avoid.")]
           ]);
           meter.hidden = false;
         }
@@ -592,7 +815,7 @@
         if (sender) sender.value = "";
         resetPlanner();
         render();
-        announce(panelStatus, "Your details and planner dates were cleared from this browser.");
+        announce(panelStatus, _("Your details, planner dates and country were cleared from this browser."));
       });
     }
 
@@ -613,9 +836,10 @@
             var subject = button.getAttribute("data-fu-variant-copy") === "subject";
             copyText(subject ? text.subject : text.body).then(
               function () {
-                announce(variantStatus, (subject ? "Subject" : variant.label) + " copied to the clipboard.");
+                announce(variantStatus, subject ? _("Subject copied to the clipboard.")
+                  : _("{channel} copied to the clipboard.", { channel: variant.label }));
               },
-              function () { announce(variantStatus, "Copying was blocked by the browser; select the text and copy it by hand."); }
+              function () { announce(variantStatus, _("Copying was blocked by the browser; select the text and copy it by hand.")); }
             );
           });
         });
@@ -628,22 +852,22 @@
           var part = button.getAttribute("data-fu-copy");
           var text = part === "subject" ? email.subject
             : part === "body" ? email.body
-            : "Subject: " + email.subject + "\n\n" + email.body;
-          var what = part === "subject" ? "Subject" : part === "body" ? "Body" : "Email";
+            : _("Subject: {subject}", { subject: email.subject }) + "\n\n" + email.body;
           var done = template.reply
-            ? "Copied. Paste it into a reply in the existing thread, so it keeps the thread's subject."
-            : what + " copied to the clipboard.";
+            ? _("Copied. Paste it into a reply in the existing thread, so it keeps the thread's subject.")
+            : part === "subject" ? _("Subject copied to the clipboard.")
+            : part === "body" ? _("Body copied to the clipboard.")
+            : _("Email copied to the clipboard.");
           copyText(text).then(
             function () { announce(status, done); },
-            function () { announce(status, "Copying was blocked by the browser; select the text and copy it by hand."); }
+            function () { announce(status, _("Copying was blocked by the browser; select the text and copy it by hand.")); }
           );
         });
       });
       var mailOff = actions.querySelector("[data-fu-mailto-off]");
       if (mailOff) {
         mailOff.addEventListener("click", function () {
-          announce(status, "This email is too long to open in a mail app (" + mailOff.dataset.length +
-            " characters as a link; mail apps break near 2,000). Use Copy email instead.");
+          announce(status, _("This email is too long to open in a mail app ({length} characters as a link; mail apps break near 2,000). Use Copy email instead.", { length: mailOff.dataset.length }));
         });
       }
       var eml = actions.querySelector("[data-fu-eml]");
@@ -651,7 +875,7 @@
         eml.addEventListener("click", function () {
           var email = filled(template, data, values);
           download(data.id + "-" + template.id + ".eml", "message/rfc822", emlFile(email, data, values));
-          announce(status, "Draft downloaded: open it in your mail app.");
+          announce(status, _("Draft downloaded: open it in your mail app."));
         });
       }
     });
@@ -660,10 +884,71 @@
     if (planner) {
       planner.hidden = false;
       var plannerStatus = root.querySelector("[data-fu-planner-status]");
+      var calendarStatus = root.querySelector("[data-fu-calendar-status]");
+      var countrySelect = planner.querySelector("[data-fu-country]");
+      var regionSelect = planner.querySelector("[data-fu-region]");
+      var regionField = planner.querySelector("[data-fu-region-field]");
       var dateInputs = Array.prototype.slice.call(planner.querySelectorAll("[data-fu-anchor]"));
       var timeInputs = Array.prototype.slice.call(planner.querySelectorAll("[data-fu-time]"));
+      /* The reader's country and region; the calendar in use (Monday to Friday until the
+         country's file is loaded); `wanted` is the choice the last load was started for. */
+      var place = {};
+      var calendar = WEEKDAYS_ONLY;
+      var wanted = "";
+      var index = null;
+
+      var chosenPlace = function () {
+        var stored = load(STORE_CALENDAR);
+        var country = /^[A-Z]{2}$/.test(stored.country || "") ? stored.country
+          : /^[A-Z]{2}$/.test(String(edition.country || "")) ? edition.country : DEFAULT_COUNTRY;
+        return { country: country, region: typeof stored.region === "string" ? stored.region : "" };
+      };
+
+      var placeName = function () {
+        var regions = index && index.countries[place.country];
+        var country = countryName(place.country);
+        return place.region && regions && regions[place.region]
+          ? _("{region} ({country})", { region: regions[place.region], country: country })
+          : country;
+      };
+
+      var option = function (value, text) {
+        var item = document.createElement("option");
+        item.value = value;
+        item.textContent = text;
+        return item;
+      };
+
+      /* The country select lists every country of the index, named in the page's language;
+         until the index is there, it holds the chosen country alone. */
+      var fillCountries = function () {
+        var codes = index ? Object.keys(index.countries) : [place.country];
+        if (codes.indexOf(place.country) === -1) codes.push(place.country);
+        var named = codes.map(function (code) { return [code, countryName(code)]; });
+        named.sort(function (a, b) { return a[1].localeCompare(b[1], pageLanguage()); });
+        countrySelect.textContent = "";
+        named.forEach(function (pair) { countrySelect.appendChild(option(pair[0], pair[1])); });
+        countrySelect.value = place.country;
+      };
+
+      var fillRegions = function () {
+        var regions = (index && index.countries[place.country]) || {};
+        var codes = Object.keys(regions);
+        regionSelect.textContent = "";
+        regionField.hidden = codes.length === 0;
+        if (!codes.length) return;
+        regionSelect.appendChild(option("", _("Whole country: national holidays only")));
+        codes.sort(function (a, b) { return regions[a].localeCompare(regions[b], pageLanguage()); });
+        codes.forEach(function (code) { regionSelect.appendChild(option(code, regions[code])); });
+        regionSelect.value = regions[place.region] ? place.region : "";
+      };
+
+      var used = function () {
+        return dateInputs.some(function (input) { return Boolean(input.value); });
+      };
+
       var showDates = function () {
-        var plans = planSteps(data, dates);
+        var plans = planSteps(data, dates, calendar);
         Array.prototype.forEach.call(root.querySelectorAll(".fu-step[data-step]"), function (item) {
           var index = +item.getAttribute("data-step") - 1;
           var target = item.querySelector("[data-fu-dates]");
@@ -674,21 +959,72 @@
             target.textContent = "";
             return;
           }
-          var parts = [];
-          if (plan.earliest) parts.push("Earliest " + showMoment(plan.earliest));
-          if (plan.ideal) parts.push("Ideal " + showMoment(plan.ideal));
-          if (plan.latest) parts.push("Latest " + showMoment(plan.latest));
-          target.textContent = parts.join(" \u00b7 ");
+          target.textContent = planText(plan);
           target.hidden = false;
         });
         return plans;
       };
+
+      /* Load the chosen country's file (once per page load) and count with it; until then,
+         and if it cannot be loaded, business days are Monday to Friday, and the status says so. */
+      var useCalendar = function () {
+        var key = place.country + "/" + place.region;
+        if (key === wanted) return;
+        wanted = key;
+        calendar = WEEKDAYS_ONLY;
+        showDates();
+        announce(calendarStatus, _("Loading the public holidays of {place}; until then business days are Monday to Friday.", { place: placeName() }));
+        Promise.all([holidaysFile("index"), holidaysFile(place.country)]).then(function (files) {
+          if (wanted !== key) return;
+          if (!index) {
+            index = files[0];
+            fillCountries();
+            fillRegions();
+          }
+          calendar = makeCalendar(files[1], place.region);
+          var weekend = calendar.weekend.map(weekdayName);
+          announce(calendarStatus, _("Business days skip {weekend} and the public holidays of {place}, known for {first} to {last}.", {
+            weekend: listText(weekend), place: placeName(),
+            first: calendar.years ? calendar.years[0] : "", last: calendar.years ? calendar.years[1] : ""
+          }));
+          showDates();
+        }, function () {
+          if (wanted !== key) return;
+          wanted = "";  /* the next change tries again */
+          announce(calendarStatus, _("Sorry, the public holidays of {place} could not be loaded, so business days are Monday to Friday. Choose the country again to retry.", { place: placeName() }));
+        });
+      };
+
+      place = chosenPlace();
+      fillCountries();
+      fillRegions();
+      /* The index (every country and its regions) fills the selects; a country's own file
+         waits until the planner is used. */
+      holidaysFile("index").then(function (loaded) {
+        if (index) return;
+        index = loaded;
+        fillCountries();
+        fillRegions();
+      }, function () { /* the select keeps the chosen country; useCalendar says what failed */ });
+      countrySelect.addEventListener("change", function () {
+        place = { country: countrySelect.value, region: "" };
+        save(STORE_CALENDAR, place);
+        fillRegions();
+        useCalendar();
+      });
+      regionSelect.addEventListener("change", function () {
+        place = { country: place.country, region: regionSelect.value };
+        save(STORE_CALENDAR, place);
+        useCalendar();
+      });
+
       dateInputs.forEach(function (input) {
         input.value = dates[input.getAttribute("data-fu-anchor")] || "";
         input.addEventListener("input", function () {
           dates[input.getAttribute("data-fu-anchor")] = input.value;
           save(STORE_DATES, dates);
           showDates();
+          if (input.value) useCalendar();
         });
       });
       timeInputs.forEach(function (input) {
@@ -702,23 +1038,39 @@
       });
       resetPlanner = function () {
         dateInputs.concat(timeInputs).forEach(function (input) { input.value = ""; });
+        place = chosenPlace();
+        fillCountries();
+        fillRegions();
+        wanted = "";
+        calendar = WEEKDAYS_ONLY;
+        if (calendarStatus) calendarStatus.textContent = "";
         showDates();
       };
       showDates();
+      /* Dates kept from an earlier visit: the planner is in use. */
+      if (used()) useCalendar();
       planner.addEventListener("submit", function (event) { event.preventDefault(); });
       planner.querySelector("[data-fu-ics]").addEventListener("click", function () {
         var plans = showDates();
         if (!plans.some(Boolean)) {
-          announce(plannerStatus, "Enter a date above first, then add the reminders.");
+          announce(plannerStatus, _("Enter a date above first, then add the reminders."));
           return;
         }
-        download(data.id + "-reminders.ics", "text/calendar", calendar(data, plans));
-        announce(plannerStatus, "Calendar file downloaded: open it to add the reminders.");
+        download(data.id + "-reminders.ics", "text/calendar", calendarFile(data, plans));
+        announce(plannerStatus, _("Calendar file downloaded: open it to add the reminders."));
       });
     }
 
     render();
   }
+
+  /* The planner's arithmetic, for the tests that hold it to build_scripts/business_days.py:
+     `count` business days after `start` (ISO dates) with a country file's data. */
+  window.followupKit = Object.freeze({
+    addBusinessDays: function (countryData, region, start, count) {
+      return isoDate(addBusinessDays(parseDate(start), count, makeCalendar(countryData, region)));
+    }
+  });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
