@@ -18,16 +18,19 @@ def page_path(src_uri: str) -> str:
 
 
 def site_pages() -> list[str]:
-    """Every page of the site as a URL path: guide pages, generated pages, scenario pages."""
-    site = build_scripts.load_site(build_scripts.Project.from_root(ROOT))
+    """Every page of the site as a URL path: guide pages, generated pages, scenario pages, in
+    every edition (the German one under /de/ has the same pages)."""
+    project = build_scripts.Project.from_root(ROOT)
+    site = build_scripts.load_site(project)
     guide = [p.stem for p in (ROOT / "content").glob("*.md") if p.name != "index.md"]
-    return [
+    pages = [
         "/",
         *sorted(f"/{name}/" for name in guide),
         # The pages the build generates (the timing table, the sources, the questions...).
         *(page_path(page) for page in GENERATED if page.endswith(".md")),
         *(f"/scenarios/{s.id}/" for s in site.scenarios),
     ]
+    return pages + [f"/{language}{path}" for language in project.languages[1:] for path in pages]
 
 
 PAGES = site_pages()
@@ -40,7 +43,7 @@ def test_page_has_no_serious_accessibility_violations(page: Page, path: str) -> 
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in PAGES if p.startswith("/scenarios/") and p != "/scenarios/"]
+    "path", [p for p in PAGES if "/scenarios/" in p and not p.endswith("/scenarios/")]
 )
 def test_filled_scenario_page_in_dark_mode_has_no_serious_violations(page: Page, path: str) -> None:
     page.emulate_media(color_scheme="dark")
@@ -57,7 +60,7 @@ def test_every_page_of_the_built_site_is_checked(built_site: Path) -> None:
         for p in built_site.rglob("index.html")
     }
     built = {"/" if b == "//" else b for b in built}
-    assert built - {"/search/"} <= set(PAGES)
+    assert built - {"/search/", "/de/search/"} <= set(PAGES)
 
 
 # One word, several words (results with "more on this page"), and a word no page has (results
