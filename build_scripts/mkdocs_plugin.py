@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 import build_scripts as core
+from build_scripts.i18n import N_
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -254,10 +255,17 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             overrides["nav"] = list(edition.config.nav)
         edition_config = load_config(config.config_file_path, **overrides)
         edition_config.theme["language"] = language
-        for scheme in edition_config.theme.get("palette") or ():  # the light/dark toggle's label
+        # mkdocs.yml's own words: the light/dark toggle's label, the footer's copyright line
+        # and the title of the headings' permalinks.
+        say = edition.catalog.gettext
+        for scheme in edition_config.theme.get("palette") or ():
             toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
             if isinstance(toggle, dict) and isinstance(toggle.get("name"), str):
-                toggle["name"] = edition.catalog.gettext(toggle["name"])
+                toggle["name"] = say(toggle["name"])
+        if edition_config.copyright:
+            edition_config.copyright = say(edition_config.copyright)
+        toc = edition_config.mdx_configs.setdefault("toc", {})
+        toc["permalink_title"] = say(toc.get("permalink_title") or N_("Permanent link"))
         if "alternate" not in edition_config.extra or edition_config.extra["alternate"] is None:
             edition_config.extra["alternate"] = core.alternates(self.project, here=language)
         log.info("Building the %s edition", edition.catalog.edition.name)

@@ -171,6 +171,7 @@ def make_env(templates_dir: Path, output: str) -> Environment:
     env.globals.update(links.GLOBALS)
     env.globals["_"] = _template_gettext(output)  # interface text in the edition's language
     env.globals["format_date"] = i18n.format_date
+    env.globals["language"] = i18n.language  # the edition's language code
     env.filters["date"] = i18n.format_date
     return env
 

@@ -29,13 +29,10 @@ SCRIPT = ROOT / "content" / "assets" / "followup.js"
 
 
 def _wrapped_files() -> list[Path]:
-    """Where our interface text is written: the templates (not the forkers' authoring page
-    and scaffold, which stay English), the print style, the theme overrides, the code."""
-    templates = [
-        p
-        for p in (ROOT / "templates").rglob("*.j2")
-        if "scaffold" not in p.parts and p.name != "authoring.md.j2"
-    ]
+    """Where our interface text is written: the templates (not the scaffold, which stays
+    English; the forkers' authoring page wraps only its note that it is English only), the print
+    style, the theme overrides, the code."""
+    templates = [p for p in (ROOT / "templates").rglob("*.j2") if "scaffold" not in p.parts]
     return sorted(
         [
             *templates,
@@ -62,7 +59,7 @@ def _mkdocs_nav() -> list[str]:
     # The config's !ENV tags are not plain YAML; the nav does not use them.
     config = yaml.load(text, Loader=_IgnoreTags)
     toggles = [scheme["toggle"]["name"] for scheme in config["theme"]["palette"]]
-    return _nav_titles(config["nav"]) + toggles
+    return [*_nav_titles(config["nav"]), *toggles, config["copyright"]]
 
 
 class _IgnoreTags(yaml.SafeLoader):
