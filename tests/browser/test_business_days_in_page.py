@@ -7,30 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import icalendar
 import pytest
-from helpers import copy_project, served_build
 from playwright.sync_api import Page, expect
 
 from build_scripts import business_days
-
-GERMAN = {
-    "{date}, {time}": "{date}, {time} Uhr",
-    "Earliest {moment}": "Frühestens {moment}",
-    "Latest {moment}": "Spätestens {moment}",
-    "latest {moment}": "spätestens {moment}",
-    "(skips the public holiday on {dates})": "(ohne den Feiertag am {dates})",
-    "{first} and {last}": "{first} und {last}",
-    "Business days skip {weekend} and the public holidays of {place}, known for {first} to "
-    "{last}.": (
-        "Werktage ohne {weekend} und ohne Feiertage; Land bzw. Region: {place}; Feiertage "
-        "bekannt für {first} bis {last}."
-    ),
-}
-"""A few of the German edition's interface strings (the catalog is content/de/strings.yml)."""
 
 
 @pytest.fixture
@@ -38,22 +21,11 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "en-GB"}
 
 
-@pytest.fixture(scope="module")
-def german_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The project as a German edition: <html lang="de">, the edition's default country DE and
-    its interface strings, served on 127.0.0.1 (no PDFs)."""
-    project = copy_project(tmp_path_factory.mktemp("german") / "project")
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    block = json.dumps({"language": "de", "country": "DE", "strings": GERMAN}, ensure_ascii=False)
-    changed = text.replace("  language: en\n", "  language: de\n", 1).replace(
-        "extra:\n", f"extra:\n  followup_edition: {block}\n", 1
-    )
-    assert changed.count("followup_edition") == 1
-    assert "language: de" in changed
-    config.write_text(changed, encoding="utf-8")
-    with served_build(project, project / "site", pdf=False) as url:
-        yield url
+@pytest.fixture(scope="session")
+def german_site(base_url: str) -> str:
+    """The session's site's German edition: <html lang="de">, the edition's default country
+    DE, its interface text from content/de/strings.yml."""
+    return base_url.rstrip("/") + "/de"
 
 
 def ics_events(page: Page) -> list[icalendar.Event]:
