@@ -228,21 +228,28 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         return core.add_policy(output_content) if template_name.endswith(".html") else None
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if _EDITION.get() is None:
-            for language in self.project.languages[1:]:
-                self._build_edition(language, config)
+        if _EDITION.get() is not None:
+            return  # another edition: the default one's build puts the site in place
+        # MkDocs gives every build of one mkdocs.yml the same plugin instance, so the editions'
+        # builds run through this one: its state is the default edition's again after them.
+        state = dict(self.__dict__)
+        try:
+            for language in state["project"].languages[1:]:
+                self._build_edition(state["project"], language, config)
+        finally:
+            self.__dict__.update(state)
         staged, self.staging = self.staging, None
         if staged is not None:
             core.swap_into_place(*staged)
 
-    def _build_edition(self, language: str, config: MkDocsConfig) -> None:
+    def _build_edition(self, project: core.Project, language: str, config: MkDocsConfig) -> None:
         """Build the edition in `language` into the site's `language/` folder: MkDocs' own
         build of the same mkdocs.yml, with that edition's pages, navigation, theme language
         (Material's interface and search language follow it) and address."""
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
-        edition = self.project.edition(language)
+        edition = project.edition(language)
         overrides = {
             "docs_dir": str(edition.docs_dir),
             "site_dir": str(Path(config.site_dir) / language),
@@ -267,7 +274,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         toc = edition_config.mdx_configs.setdefault("toc", {})
         toc["permalink_title"] = say(toc.get("permalink_title") or N_("Permanent link"))
         if "alternate" not in edition_config.extra or edition_config.extra["alternate"] is None:
-            edition_config.extra["alternate"] = core.alternates(self.project, here=language)
+            edition_config.extra["alternate"] = core.alternates(project, here=language)
         log.info("Building the %s edition", edition.catalog.edition.name)
         token = _EDITION.set((edition, self.serve))
         try:
@@ -276,6 +283,8 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
             _EDITION.reset(token)
 
     def on_build_error(self, error: Exception) -> None:
+        if _EDITION.get() is not None:
+            return  # the default edition's build fails with it, and discards the site
         staged, self.staging = self.staging, None
         if staged is not None:
             core.discard(staged[0])
