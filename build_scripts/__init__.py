@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .editions import alternates, edition_data, shared_files
     from .errors import ScenarioError, ScenarioErrors
     from .expand import Site
+    from .i18n import N_
     from .links import ASSETS_FOLDER
     from .nav import NAV_LIMIT, with_scenarios
     from .options import BuildOptions, OptionsError, build_options
@@ -46,6 +47,7 @@ _API = {
     "ScenarioError": "errors",
     "ScenarioErrors": "errors",
     "Site": "expand",
+    "N_": "i18n",
     "BuildOptions": "options",
     "OptionsError": "options",
     "build_options": "options",
@@ -85,6 +87,7 @@ __all__ = [
     "CONFIG_FILE",
     "FOLDER_OPTIONS",
     "NAV_LIMIT",
+    "N_",
     "OUTPUTS",
     "BuildOptions",
     "CheckResult",

@@ -23,7 +23,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 import build_scripts as core
-from build_scripts.i18n import N_
 
 log = logging.getLogger("mkdocs.plugins.followup")
 
@@ -233,8 +232,16 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         # MkDocs gives every build of one mkdocs.yml the same plugin instance, so the editions'
         # builds run through this one: its state is the default edition's again after them.
         state = dict(self.__dict__)
+        others = state["project"].languages[1:]
+        if self.serve and others and os.environ.get("FOLLOWUP_EDITIONS_ON_SERVE") != "1":
+            # Like the PDFs, the other editions wait for a build, so a preview stays fast.
+            log.info(
+                "Other editions (%s) are not previewed: set FOLLOWUP_EDITIONS_ON_SERVE=1",
+                ", ".join(others),
+            )
+            others = []
         try:
-            for language in state["project"].languages[1:]:
+            for language in others:
                 self._build_edition(state["project"], language, config)
         finally:
             self.__dict__.update(state)
@@ -272,7 +279,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         if edition_config.copyright:
             edition_config.copyright = say(edition_config.copyright)
         toc = edition_config.mdx_configs.setdefault("toc", {})
-        toc["permalink_title"] = say(toc.get("permalink_title") or N_("Permanent link"))
+        toc["permalink_title"] = say(toc.get("permalink_title") or core.N_("Permanent link"))
         if "alternate" not in edition_config.extra or edition_config.extra["alternate"] is None:
             edition_config.extra["alternate"] = core.alternates(project, here=language)
         log.info("Building the %s edition", edition.catalog.edition.name)

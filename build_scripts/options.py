@@ -6,6 +6,7 @@ environment. This is the only module that reads environment variables.
 | FOLLOWUP_PAPER | a4 or letter: overrides `extra.followup.paper` (`followup build --paper`) |
 | FOLLOWUP_PDF | off: build the site without the PDFs |
 | FOLLOWUP_PDF_ON_SERVE | 1: `mkdocs serve` builds the PDFs too |
+| FOLLOWUP_EDITIONS_ON_SERVE | 1: `mkdocs serve` builds the other languages' editions too |
 | FOLLOWUP_CACHE_DIR | the cache folder, or off (default: the user's cache folder) |
 | FOLLOWUP_CACHE_MAX_MB | the bound on the PDF cache (default 1024) |
 | FOLLOWUP_LINT | warn or strict: lint the scenarios during the build (set by `followup build`) |

@@ -40,15 +40,20 @@ def linted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     lint_one = lint_module._lint_one
 
-    def spy(scenario: Scenario, raw: RawScenario, words: frozenset[str]) -> list[Finding]:
+    def spy(
+        scenario: Scenario,
+        raw: RawScenario,
+        words: frozenset[str],
+        language: lint_module.Language = lint_module.ENGLISH,
+    ) -> list[Finding]:
         seen.append(raw.path)
-        return lint_one(scenario, raw, words)
+        return lint_one(scenario, raw, words, language)
 
     monkeypatch.setattr(lint_module, "_lint_one", spy)
     return seen
 
 
-def no_dictionary() -> object:
+def no_dictionary(language: str = "en") -> object:
     raise AssertionError("the dictionary was loaded")
 
 

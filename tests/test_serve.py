@@ -95,7 +95,9 @@ def test_serve_rebuilds_on_yaml_and_template_edits_and_shows_problems(served) ->
     _wait_for(lambda: "Thank-you note after an interview" in _get(url), "the fix to show")
 
     template = project / "templates" / "site" / "scenario.md.j2"
-    template.write_text(template.read_text().replace("## When to use this", "## When to use it"))
+    template.write_text(
+        template.read_text().replace('_("When to use this")', '_("When to use it")')
+    )
     _wait_for(lambda: "When to use it" in _get(url), "the template edit to show")
 
     # Generating pages must not trigger further rebuilds: the log stays quiet.
