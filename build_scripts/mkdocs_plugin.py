@@ -233,7 +233,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         # builds run through this one: its state is the default edition's again after them.
         state = dict(self.__dict__)
         others = state["project"].languages[1:]
-        if self.serve and others and os.environ.get("FOLLOWUP_EDITIONS_ON_SERVE") != "1":
+        if others and not self.options.editions:
             # Like the PDFs, the other editions wait for a build, so a preview stays fast.
             log.info(
                 "Other editions (%s) are not previewed: set FOLLOWUP_EDITIONS_ON_SERVE=1",

@@ -54,6 +54,8 @@ class BuildOptions:
     """Build the PDFs (off under `mkdocs serve` unless asked for)."""
     serve: bool = False
     """Building for `mkdocs serve`: show problems as pages instead of stopping."""
+    editions: bool = True
+    """Build the other languages' editions too (off under `mkdocs serve` unless asked for)."""
     cache_root: Path | None = None
     cache_max_bytes: int = DEFAULT_MAX_BYTES
     progress: bool = False
@@ -90,6 +92,7 @@ def build_options(
         paper=chosen,  # type: ignore[arg-type]  # checked against PAPER_SIZES above
         edition=_edition(env.get("SOURCE_DATE_EPOCH", "")),
         pdf=pdf,
+        editions=not serve or env.get("FOLLOWUP_EDITIONS_ON_SERVE") == "1",
         serve=serve,
         cache_root=cache_root(env),
         cache_max_bytes=max_bytes(env),
