@@ -101,7 +101,7 @@ def _write_pages(project: Project, site: Site, files: Files, folder: Path) -> No
         relative = path.relative_to(source).as_posix()
         if path.is_file() and not path.name.endswith(".md") and not project.is_build_input(path):
             files.setdefault(relative, path)
-    for asset in sorted(project.assets_dir.glob("followup.*")):
+    for asset in sorted(project.assets_dir.glob("followup*.*")):
         files.setdefault(f"{ASSETS_FOLDER}/{asset.name}", asset)
     summaries = {s.src_uri: s.summary for s in site.scenarios}
     pages = {

@@ -17,6 +17,11 @@ TIMING_PAGE = "timing.md"
 AUTHORING_PAGE = "add-a-scenario.md"
 SOURCES_PAGE = "sources.md"
 FAQ_PAGE = "faq.md"
+TRACKER_PAGE = "my-applications.md"
+"""The applications tracker (its script: assets/followup-tracker.js)."""
+TRACKER_WORKER = "my-applications/sw.js"
+"""The tracker page's service worker, in the page's folder: a worker controls the pages under
+its own folder."""
 
 
 def scenario_page(scenario_id: str) -> str:
@@ -61,6 +66,8 @@ GENERATED = (
     AUTHORING_PAGE,
     SOURCES_PAGE,
     FAQ_PAGE,
+    TRACKER_PAGE,
+    TRACKER_WORKER,
     GUIDE_PDF,
     PACK_ZIP,
     TEMPLATES_JSON,
@@ -146,6 +153,7 @@ GLOBALS = {
     "scenarios_index": SCENARIOS_INDEX,
     "guide_pdf": GUIDE_PDF,
     "faq_page": FAQ_PAGE,
+    "tracker_page": TRACKER_PAGE,
     **{
         name: globals()[name]
         for name in (

@@ -170,7 +170,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         except core.PdfError as exc:
             raise PluginError(f"PDF not built: {exc}") from None
         if not any(f.src_uri == f"{core.ASSETS_FOLDER}/followup.js" for f in files):
-            for asset in sorted(self.project.assets_dir.glob("followup.*")):
+            for asset in sorted(self.project.assets_dir.glob("followup*.*")):
                 built[f"{core.ASSETS_FOLDER}/{asset.name}"] = asset
         if not self.project.is_default_edition:
             # The default edition's images, downloads and schema, where this one has none.

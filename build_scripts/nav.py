@@ -13,6 +13,7 @@ from .expand import Site
 from .i18n import _
 from .links import (
     FAQ_PAGE,
+    TRACKER_PAGE,
     GENERATED,
     SCENARIOS_FOLDER,
     SCENARIOS_INDEX,
@@ -66,6 +67,9 @@ def with_scenarios(nav: Sequence, site: Site) -> list:
     if not _mentions(result, FAQ_PAGE) and any(s.faq for s in site.scenarios):
         # Likewise the questions and answers collected from the scenarios.
         result.append({_("Questions and answers"): FAQ_PAGE})
+    if not _mentions(result, TRACKER_PAGE):
+        # And the applications tracker.
+        result.append({_("My applications"): TRACKER_PAGE})
     for i, item in enumerate(result):
         title, value = _entry(item)
         if value == SCENARIOS_INDEX or (isinstance(value, list) and SCENARIOS_INDEX in value):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import business_days, lint, pdf, render_pack, render_site
+from . import business_days, lint, pdf, render_pack, render_site, tracker
 from .errors import ScenarioError
 from .expand import Site
 from .i18n import activated
@@ -87,7 +87,12 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
     )
     files: Files = {}
     for page in render_site.render(
-        site, project.templates_dir, downloads, example=_example(project, site), rules=lint.RULES
+        site,
+        project.templates_dir,
+        downloads,
+        example=_example(project, site),
+        rules=lint.RULES,
+        directory_urls=project.config.directory_urls,
     ):
         files[page.src_uri] = page.markdown.encode("utf-8")
     kinds = site.source_kinds
@@ -131,6 +136,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("pack", lambda options: True, _pack),
     Output("pdf", lambda options: options.pdf, _pdfs),
     Output("holidays", lambda options: True, business_days.render),
+    Output("tracker", lambda options: True, tracker.render),
     # Last: a page's download buttons name the files that were built, with their sizes.
     Output("pages", lambda options: True, _pages),
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import chooser, reference
+from . import chooser, reference, tracker
 from .errors import ScenarioError
 from .expand import ScenarioView, Site, scenario_data
 from .i18n import N_, _
@@ -26,6 +26,8 @@ from .links import (
     SOURCES_PAGE,
     TEMPLATES_JSON,
     TIMING_PAGE,
+    TRACKER_PAGE,
+    page_link,
     relative,
     scenario_page,
     scenario_pdf,
@@ -47,8 +49,9 @@ class PageKind:
     """A kind of generated page: a template, and the pages it makes from the site."""
 
     template: str
-    pages: Callable[[Site], list[tuple[str, dict]]]
-    """Returns (src_uri, extra template context) for every page of this kind."""
+    pages: Callable[[Site, bool], list[tuple[str, dict]]]
+    """(site, directory_urls as in mkdocs.yml) -> (src_uri, extra template context) for every
+    page of this kind."""
 
 
 def sources_context(site: Site) -> dict:
@@ -81,7 +84,7 @@ def authoring_context() -> dict:
     }
 
 
-def scenario_context(scenario: ScenarioView) -> dict:
+def scenario_context(scenario: ScenarioView, directory_urls: bool = True) -> dict:
     """What the scenario page template needs besides the scenario itself."""
     return {
         "s": scenario,
@@ -94,19 +97,24 @@ def scenario_context(scenario: ScenarioView) -> dict:
             for t in scenario.templates
         },
         "data": {**scenario_data(scenario), "sender": DRAFT_SENDER},
+        "tracker_link": page_link(scenario.src_uri, TRACKER_PAGE, directory_urls),
     }
 
 
 PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind(
         "site/scenario.md.j2",
-        lambda site: [(s.src_uri, scenario_context(s)) for s in site.scenarios],
+        lambda site, urls: [(s.src_uri, scenario_context(s, urls)) for s in site.scenarios],
     ),
-    PageKind("site/scenarios_index.md.j2", lambda site: [(SCENARIOS_INDEX, {})]),
-    PageKind("site/timing.md.j2", lambda site: [(TIMING_PAGE, {})]),
-    PageKind("site/authoring.md.j2", lambda site: [(AUTHORING_PAGE, authoring_context())]),
-    PageKind("site/sources.md.j2", lambda site: [(SOURCES_PAGE, sources_context(site))]),
-    PageKind("site/faq.md.j2", lambda site: [(FAQ_PAGE, {"page": FAQ_PAGE})]),
+    PageKind("site/scenarios_index.md.j2", lambda site, urls: [(SCENARIOS_INDEX, {})]),
+    PageKind("site/timing.md.j2", lambda site, urls: [(TIMING_PAGE, {})]),
+    PageKind("site/authoring.md.j2", lambda site, urls: [(AUTHORING_PAGE, authoring_context())]),
+    PageKind("site/sources.md.j2", lambda site, urls: [(SOURCES_PAGE, sources_context(site))]),
+    PageKind("site/faq.md.j2", lambda site, urls: [(FAQ_PAGE, {"page": FAQ_PAGE})]),
+    PageKind(
+        "site/tracker.md.j2",
+        lambda site, urls: [(TRACKER_PAGE, tracker.page_context(site, urls))],
+    ),
 )
 
 
@@ -151,6 +159,7 @@ def render(
     downloads: Downloads = NO_DOWNLOADS,
     example: tuple[str, str] = ("", ""),
     rules: Sequence[object] = (),
+    directory_urls: bool = True,
 ) -> list[GeneratedPage]:
     """Every generated page, as Markdown for MkDocs. `example` is (path, text) of a scenario
     file to show on the authoring page, `rules` the lint rules it lists."""
@@ -159,7 +168,7 @@ def render(
     pages: list[GeneratedPage] = []
     for kind in PAGE_KINDS:
         template = env.get_template(kind.template)
-        for src_uri, context in kind.pages(site):
+        for src_uri, context in kind.pages(site, directory_urls):
             markdown = template.render(
                 site=site, downloads=_download_links(downloads, src_uri, context), **context
             )

@@ -156,6 +156,22 @@ ANCHOR_INPUT_LABELS: dict[str, str] = {
 }
 """How each anchor is asked for in a form (worksheets, date planner)."""
 
+REPLIES: dict[str, tuple[str, str | None, str]] = {
+    "interview": (N_("They invited me to another interview"), "interview", "multi-round"),
+    "assignment": (N_("They sent me a task to do"), None, "take-home-assignment"),
+    "references": (N_("They asked for references"), "references_requested", "references"),
+    "decision_date": (N_("They gave me a date for their decision"), "decision_date", "passed-deadline"),
+    "on_hold": (N_("They put the role on hold"), None, "position-on-hold"),
+    "offer": (N_("They made me an offer"), "verbal_offer", "verbal-offer-pending"),
+    "written_offer": (N_("A written offer arrived"), "offer", "negotiating-an-offer"),
+    "rejection": (N_("They said no"), "rejection", "after-rejection"),
+    "other": (N_("Something else"), None, ""),
+}
+"""What a reply can say, for the applications tracker's "Reply received": (how the reader puts
+it, the anchor whose date it sets or None, the scenario it usually leads to). The reader can
+pick any other scenario; a suggested one a fork does not have is simply not suggested."""
+
+
 Category = Literal["thank-you", "waiting", "decision", "offer", "networking"]
 
 CATEGORY_TITLES: dict[str, str] = {

@@ -21,6 +21,12 @@
   var STORE_DETAILS = STORE_PREFIX + "details";
   var STORE_DATES = STORE_PREFIX + "dates";
   var STORE_CALENDAR = STORE_PREFIX + "calendar";
+  /* The reader's applications ("My applications", assets/followup-tracker.js): a scenario page
+     can write for one of them. Details about the reader themselves are kept once, in `profile`,
+     for every application; the rest are the application's own. */
+  var STORE_APPLICATIONS = STORE_PREFIX + "applications";
+  var PROFILE_KEYS = ["your_name", "your_phone", "your_link", "__sender"];
+  var STORE_WRITING_FOR = STORE_PREFIX + "writing-for";
   var DEFAULT_COUNTRY = "US";
   /* Night, when an hour-based reminder would wake the reader: from 20:00 to 08:00 local time.
      Such a reminder moves to MORNING (the .ics uses floating times: the reader's own zone). */
@@ -97,18 +103,52 @@
     }
   }
 
-  /* Everything this script ever stored, whatever it was called, so clearing forgets it all. */
-  function forgetAll() {
+  /* Everything this script ever stored, whatever it was called, so clearing forgets it all
+     (but the keys in `keep`). */
+  function forgetAll(keep) {
     try {
       var ours = [];
       for (var i = 0; i < window.localStorage.length; i += 1) {
         var key = window.localStorage.key(i);
-        if (key && key.indexOf(STORE_PREFIX) === 0) ours.push(key);
+        if (key && key.indexOf(STORE_PREFIX) === 0 && (keep || []).indexOf(key) === -1) ours.push(key);
       }
       ours.forEach(function (key) { window.localStorage.removeItem(key); });
     } catch (error) {
       /* Storage disabled: nothing was stored. */
     }
+  }
+
+  function isObject(value) {
+    return Boolean(value) && typeof value === "object" && !Array.isArray(value);
+  }
+
+  /* The applications as stored: {version, profile, applications}. What is stored was checked
+     when it was written (by this script, the tracker, or the tracker's import). */
+  function loadApplications() {
+    var store = load(STORE_APPLICATIONS);
+    return {
+      version: 1,
+      profile: isObject(store.profile) ? store.profile : {},
+      applications: Array.isArray(store.applications) ? store.applications.filter(isObject) : []
+    };
+  }
+
+  function saveApplications(store) {
+    save(STORE_APPLICATIONS, store);
+  }
+
+  /* How an application is named in lists: "Company, job title". */
+  function applicationName(application) {
+    var details = application.details || {};
+    var company = String(details.company || "").trim() || _("Application without a company name");
+    var role = String(details.role || "").trim();
+    return role ? _("{company}, {role}", { company: company, role: role }) : company;
+  }
+
+  /* Today in the reader's time zone, as a calendar date (UTC midnight, like parseDate). */
+  function today() {
+    var now = new Date();
+    return new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
   }
 
   /* Time of day of an anchor ("15:30"), kept with the dates; "__time" is the interview's time
@@ -696,19 +736,99 @@
 
   /* ---- The page ---- */
 
+  /* The tracker page's script, fetched only on that page; on later visits (Material's instant
+     navigation keeps scripts) it is run again. */
+  function loadTracker() {
+    if (window.followupTracker) {
+      window.followupTracker.init();
+      return;
+    }
+    if (document.querySelector("script[data-fu-tracker-script]")) return;
+    var script = document.createElement("script");
+    script.src = new URL("followup-tracker.js", SCRIPT_URL || window.location.href).href;
+    script.setAttribute("data-fu-tracker-script", "");
+    document.body.appendChild(script);
+  }
+
   function init() {
+    edition = readEdition();
+    if (document.querySelector("[data-fu-tracker]")) loadTracker();
     var source = document.getElementById("fu-data");
     if (!source) return;
     var data;
     try { data = JSON.parse(source.getAttribute("data-fu-json")); } catch (error) { return; }
-    edition = readEdition();
     var root = source.closest("article") || document;
     if (root.dataset && root.dataset.fuReady) return;
     if (root.dataset) root.dataset.fuReady = "1";
 
     var values = load(STORE_DETAILS);
     var dates = loadDates();
-    var resetPlanner = function () {};
+    var reloadPlanner = function () {};
+    /* The application the reader writes for (null: this page's own details), chosen in the
+       details form or by the link from My applications (?application=ID). */
+    var store = loadApplications();
+    var application = null;
+
+    function findApplication(id) {
+      return store.applications.filter(function (a) { return a.id === id; })[0] || null;
+    }
+
+    function applicationValues(app) {
+      var result = {};
+      Object.keys(app.details || {}).forEach(function (key) { result[key] = String(app.details[key]); });
+      PROFILE_KEYS.forEach(function (key) {
+        if (typeof store.profile[key] === "string") result[key] = store.profile[key];
+      });
+      return result;
+    }
+
+    /* Writes go to the application when one is chosen (reread first: the tracker may have
+       changed it in another tab), else to this browser's details for the scenario pages. */
+    function saveValues() {
+      if (!application) {
+        save(STORE_DETAILS, values);
+        return;
+      }
+      store = loadApplications();
+      var app = findApplication(application.id);
+      if (!app) return;
+      app.details = app.details || {};
+      Object.keys(values).forEach(function (key) {
+        if (PROFILE_KEYS.indexOf(key) !== -1) store.profile[key] = values[key];
+        else app.details[key] = values[key];
+      });
+      app.updated = new Date().toISOString();
+      application = app;
+      saveApplications(store);
+    }
+
+    function saveDates() {
+      if (!application) {
+        save(STORE_DATES, dates);
+        return;
+      }
+      store = loadApplications();
+      var app = findApplication(application.id);
+      if (!app) return;
+      app.dates = dates;
+      app.updated = new Date().toISOString();
+      application = app;
+      saveApplications(store);
+    }
+
+    function savePlace(place) {
+      if (!application) {
+        save(STORE_CALENDAR, place);
+        return;
+      }
+      store = loadApplications();
+      var app = findApplication(application.id);
+      if (!app) return;
+      app.country = place.country;
+      app.region = place.region;
+      application = app;
+      saveApplications(store);
+    }
     var templates = {};
     data.templates.forEach(function (t) { templates[t.id] = t; });
 
@@ -721,6 +841,84 @@
     var panelStatus = root.querySelector("[data-fu-panel-status]");
     var inputs = Array.prototype.slice.call(root.querySelectorAll("[data-fu-key]"));
     var sender = root.querySelector("[data-fu-sender]");
+    var picker = root.querySelector("[data-fu-app]");
+    var NEW_APPLICATION = "+new";
+
+    function newId() {
+      var bytes = new Uint8Array(9);
+      window.crypto.getRandomValues(bytes);
+      return Array.from(bytes, function (byte) { return (byte % 36).toString(36); }).join("");
+    }
+
+    function copyOf(object) {
+      var result = {};
+      Object.keys(object || {}).forEach(function (key) { result[key] = object[key]; });
+      return result;
+    }
+
+    /* Write for `app` (null: this page's own details) from now on, and show its details. */
+    function useApplication(app) {
+      application = app || null;
+      values = app ? applicationValues(app) : load(STORE_DETAILS);
+      dates = app ? copyOf(app.dates) : loadDates();
+      save(STORE_WRITING_FOR, { id: app ? app.id : "" });
+      showInputs();
+      reloadPlanner();
+      fillPicker();
+      render();
+    }
+
+    function showInputs() {
+      inputs.forEach(function (input) { input.value = values[input.getAttribute("data-fu-key")] || ""; });
+      if (sender) sender.value = values.__sender || "";
+    }
+
+    /* The picker lists the open applications (and the chosen one, even if closed). */
+    function fillPicker() {
+      if (!picker) {
+        showMarkButtons();
+        return;
+      }
+      store = loadApplications();
+      var shown = store.applications.filter(function (a) {
+        return !a.closed || (application && a.id === application.id);
+      });
+      picker.textContent = "";
+      var add = function (value, text) {
+        var item = document.createElement("option");
+        item.value = value;
+        item.textContent = text;
+        picker.appendChild(item);
+      };
+      add("", _("Nobody in particular (this page's own details)"));
+      shown.forEach(function (a) { add(a.id, applicationName(a)); });
+      add(NEW_APPLICATION, _("Save these details as a new application"));
+      picker.value = application ? application.id : "";
+      root.querySelector("[data-fu-app-pick]").hidden = false;
+      showMarkButtons();
+    }
+
+    /* Steps of the chosen application, in this scenario, that use `templateId` and are not done. */
+    function pendingSteps(templateId) {
+      if (!application || application.scenario !== data.id || application.closed) return [];
+      var done = application.steps || {};
+      return data.timeline.filter(function (step) { return step.template === templateId && !done[step.id]; });
+    }
+
+    function showMarkButtons() {
+      Array.prototype.forEach.call(root.querySelectorAll(".fu-template[data-template]"), function (box) {
+        var button = box.querySelector("[data-fu-mark-sent]");
+        if (button) button.hidden = !pendingSteps(box.getAttribute("data-template")).length;
+      });
+    }
+
+    var requested = new URLSearchParams(window.location.search).get("application");
+    if (requested === null) requested = load(STORE_WRITING_FOR).id || "";
+    if (requested && findApplication(requested)) {
+      application = findApplication(requested);
+      values = applicationValues(application);
+      dates = copyOf(application.dates);
+    }
 
     function render() {
       Array.prototype.forEach.call(root.querySelectorAll(".fu-blank[data-key]"), function (blank) {
@@ -791,31 +989,63 @@
       var table = root.querySelector(".fu-blanks-table");
       if (table) table.hidden = true;
       inputs.forEach(function (input) {
-        input.value = values[input.getAttribute("data-fu-key")] || "";
         input.addEventListener("input", function () {
           values[input.getAttribute("data-fu-key")] = input.value;
-          save(STORE_DETAILS, values);
+          saveValues();
           render();
         });
       });
       if (sender) {
-        sender.value = values.__sender || "";
         sender.addEventListener("input", function () {
           values.__sender = sender.value;
-          save(STORE_DETAILS, values);
+          saveValues();
         });
       }
+      showInputs();
       panel.addEventListener("submit", function (event) { event.preventDefault(); });
+      if (picker) {
+        picker.addEventListener("change", function () {
+          store = loadApplications();
+          if (picker.value === NEW_APPLICATION) {
+            var place = load(STORE_CALENDAR);
+            var app = {
+              id: newId(), scenario: data.id, details: {}, dates: {}, steps: {}, notes: "",
+              country: /^[A-Z]{2}$/.test(place.country || "") ? place.country : "",
+              region: typeof place.region === "string" ? place.region : "",
+              created: isoDate(today()), updated: new Date().toISOString(), closed: null,
+              history: [{ on: isoDate(today()), event: "created", to: data.id }]
+            };
+            Object.keys(values).forEach(function (key) {
+              if (PROFILE_KEYS.indexOf(key) !== -1) store.profile[key] = values[key];
+              else app.details[key] = values[key];
+            });
+            Object.keys(dates).forEach(function (key) { app.dates[key] = dates[key]; });
+            store.applications.push(app);
+            saveApplications(store);
+            useApplication(app);
+            announce(panelStatus, _("Saved as a new application: {name}. It is on My applications now.", { name: applicationName(app) }));
+          } else {
+            useApplication(findApplication(picker.value));
+            announce(panelStatus, application
+              ? _("Writing for {name}: its details fill the templates.", { name: applicationName(application) })
+              : _("Writing for nobody in particular: this page's own details fill the templates."));
+          }
+        });
+      }
       var clear = panel.querySelector("[data-fu-clear]");
       clear.addEventListener("click", function () {
         values = {};
         dates = {};
-        forgetAll();
-        inputs.forEach(function (input) { input.value = ""; });
-        if (sender) sender.value = "";
-        resetPlanner();
+        application = null;
+        /* The applications are not this page's to delete: My applications does that. */
+        forgetAll([STORE_APPLICATIONS]);
+        showInputs();
+        reloadPlanner();
+        fillPicker();
         render();
-        announce(panelStatus, _("Your details, planner dates and country were cleared from this browser."));
+        announce(panelStatus, loadApplications().applications.length
+          ? _("Your details, planner dates and country were cleared from this browser. Your applications are kept; My applications can delete them.")
+          : _("Your details, planner dates and country were cleared from this browser."));
       });
     }
 
@@ -870,6 +1100,25 @@
           announce(status, _("This email is too long to open in a mail app ({length} characters as a link; mail apps break near 2,000). Use Copy email instead.", { length: mailOff.dataset.length }));
         });
       }
+      var mark = actions.querySelector("[data-fu-mark-sent]");
+      if (mark) {
+        mark.addEventListener("click", function () {
+          var step = pendingSteps(template.id)[0];
+          if (!step) return;
+          store = loadApplications();
+          var app = findApplication(application.id);
+          if (!app) return;
+          app.steps = app.steps || {};
+          app.steps[step.id] = { state: "sent", on: isoDate(today()) };
+          app.updated = new Date().toISOString();
+          saveApplications(store);
+          application = app;
+          showMarkButtons();
+          announce(status, _("Marked as sent for {name}: {step}. My applications plans the next step from today.", {
+            name: applicationName(app), step: step.title
+          }));
+        });
+      }
       var eml = actions.querySelector("[data-fu-eml]");
       if (eml) {  /* a reply in a thread has no draft: a draft would start a new thread */
         eml.addEventListener("click", function () {
@@ -898,7 +1147,8 @@
       var index = null;
 
       var chosenPlace = function () {
-        var stored = load(STORE_CALENDAR);
+        var stored = application ? { country: application.country, region: application.region }
+          : load(STORE_CALENDAR);
         var country = /^[A-Z]{2}$/.test(stored.country || "") ? stored.country
           : /^[A-Z]{2}$/.test(String(edition.country || "")) ? edition.country : DEFAULT_COUNTRY;
         return { country: country, region: typeof stored.region === "string" ? stored.region : "" };
@@ -1008,13 +1258,13 @@
       }, function () { /* the select keeps the chosen country; useCalendar says what failed */ });
       countrySelect.addEventListener("change", function () {
         place = { country: countrySelect.value, region: "" };
-        save(STORE_CALENDAR, place);
+        savePlace(place);
         fillRegions();
         useCalendar();
       });
       regionSelect.addEventListener("change", function () {
         place = { country: place.country, region: regionSelect.value };
-        save(STORE_CALENDAR, place);
+        savePlace(place);
         useCalendar();
       });
 
@@ -1022,7 +1272,7 @@
         input.value = dates[input.getAttribute("data-fu-anchor")] || "";
         input.addEventListener("input", function () {
           dates[input.getAttribute("data-fu-anchor")] = input.value;
-          save(STORE_DATES, dates);
+          saveDates();
           showDates();
           if (input.value) useCalendar();
         });
@@ -1032,12 +1282,13 @@
         input.value = dates[key] || "";
         input.addEventListener("input", function () {
           dates[key] = input.value;
-          save(STORE_DATES, dates);
+          saveDates();
           showDates();
         });
       });
-      resetPlanner = function () {
-        dateInputs.concat(timeInputs).forEach(function (input) { input.value = ""; });
+      reloadPlanner = function () {
+        dateInputs.forEach(function (input) { input.value = dates[input.getAttribute("data-fu-anchor")] || ""; });
+        timeInputs.forEach(function (input) { input.value = dates[timeKey(input.getAttribute("data-fu-time"))] || ""; });
         place = chosenPlace();
         fillCountries();
         fillRegions();
@@ -1045,6 +1296,7 @@
         calendar = WEEKDAYS_ONLY;
         if (calendarStatus) calendarStatus.textContent = "";
         showDates();
+        if (used()) useCalendar();
       };
       showDates();
       /* Dates kept from an earlier visit: the planner is in use. */
@@ -1061,6 +1313,7 @@
       });
     }
 
+    fillPicker();
     render();
   }
 
@@ -1069,7 +1322,20 @@
   window.followupKit = Object.freeze({
     addBusinessDays: function (countryData, region, start, count) {
       return isoDate(addBusinessDays(parseDate(start), count, makeCalendar(countryData, region)));
-    }
+    },
+    /* What the tracker page's script (followup-tracker.js) shares with this one. */
+    core: Object.freeze({
+      _: _, edition: function () { return edition; }, pageLanguage: pageLanguage,
+      load: load, save: save, forgetAll: forgetAll, announce: announce, isObject: isObject,
+      loadApplications: loadApplications, saveApplications: saveApplications,
+      applicationName: applicationName, today: today, PROFILE_KEYS: PROFILE_KEYS,
+      STORE_CALENDAR: STORE_CALENDAR, DEFAULT_COUNTRY: DEFAULT_COUNTRY,
+      parseDate: parseDate, isoDate: isoDate, addDays: addDays, shift: shift, awake: awake,
+      makeCalendar: makeCalendar, WEEKDAYS_ONLY: WEEKDAYS_ONLY, holidaysFile: holidaysFile,
+      countryName: countryName, showDate: showDate, showMoment: showMoment, listText: listText,
+      timeKey: timeKey, pad: pad, icsEscape: icsEscape, icsFold: icsFold, icsStamp: icsStamp,
+      download: download
+    })
   });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -1,0 +1,108 @@
+"""The "My applications" page: what its script needs to plan every application's follow-ups.
+
+The page (templates/site/tracker.md.j2) is a form and some empty lists; followup-tracker.js
+fills them from the reader's applications, which stay in their browser. What the script needs
+from the build is each scenario's timeline, the templates it names and where they are, the
+dates it asks for, and what a reply can lead to: `tracker_data` gathers them. The page's
+service worker (followup-sw.js, published beside the page so that its scope is the page's
+folder) keeps the page usable offline; `render` publishes it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from pathlib import Path
+
+from .expand import Site
+from .i18n import _
+from .links import TRACKER_PAGE, TRACKER_WORKER, page_link, page_url, template_heading
+from .options import BuildOptions
+from .project import Project
+from .schema import ANCHOR_INPUT_LABELS, CATEGORY_TITLES, REPLIES
+
+DATA_VERSION = 1
+"""The layout of the page's data block; followup-tracker.js checks it."""
+
+WORKER_SOURCE = "followup-sw.js"
+"""The service worker's source, in the assets folder."""
+
+KEY_DATES = ("application", "interview", "decision_date", "offer_deadline")
+"""The dates the application form always asks for; a scenario's own anchors come on top."""
+
+
+def tracker_data(site: Site, directory_urls: bool = True) -> dict:
+    """Every scenario's plan as the tracker page's script reads it, links relative to the page."""
+    ids = {s.id for s in site.scenarios}
+    scenarios = {}
+    for category in site.categories:
+        for s in category.scenarios:
+            page = page_link(TRACKER_PAGE, s.src_uri, directory_urls)
+            scenarios[s.id] = {
+                "title": s.title,
+                "summary": s.summary,
+                "category": s.category,
+                "page": page,
+                "anchors": list(s.anchors),
+                "timeline": [
+                    {
+                        "id": step.id,
+                        "title": step.title,
+                        "when": step.when,
+                        "anchor": step.anchor,
+                        "after_step": step.after_step,
+                        "unit": step.unit,
+                        "earliest": step.earliest,
+                        "ideal": step.ideal,
+                        "latest": step.latest,
+                        "template": step.template.id if step.template else None,
+                        "optional": step.optional,
+                        "ours": step.ours,
+                    }
+                    for step in s.steps
+                ],
+                "templates": {
+                    t.id: {"title": t.title, "link": f"{page}#{template_heading(t.id)}"}
+                    for t in s.templates
+                },
+                "placeholders": [p.key for p in s.placeholders],
+            }
+    return {
+        "version": DATA_VERSION,
+        "scenarios": scenarios,
+        "categories": [
+            {"id": c.id, "title": c.title, "scenarios": [s.id for s in c.scenarios]}
+            for c in site.categories
+        ],
+        "category_titles": {key: _(title) for key, title in CATEGORY_TITLES.items()},
+        "dates": {key: _(label) for key, label in ANCHOR_INPUT_LABELS.items()},
+        "key_dates": list(KEY_DATES),
+        "replies": [
+            {
+                "kind": kind,
+                "label": _(label),
+                "anchor": anchor,
+                "scenario": scenario if scenario in ids else None,
+            }
+            for kind, (label, anchor, scenario) in REPLIES.items()
+        ],
+    }
+
+
+def page_context(site: Site, directory_urls: bool = True) -> dict:
+    """What templates/site/tracker.md.j2 needs: the data, and the worker's address from the page."""
+    here = page_url(TRACKER_PAGE, directory_urls)
+    folder = here if here.endswith("/") else posixpath.dirname(here)
+    return {
+        "page": TRACKER_PAGE,
+        "data": tracker_data(site, directory_urls),
+        "tracker_worker_link": posixpath.relpath(TRACKER_WORKER, folder or "."),
+    }
+
+
+def render(
+    site: Site, project: Project, options: BuildOptions, built: Mapping[str, bytes | Path]
+) -> dict[str, bytes | Path]:
+    """The tracker page's service worker, published in the page's folder."""
+    worker = project.assets_dir / WORKER_SOURCE
+    return {TRACKER_WORKER: worker} if worker.is_file() else {}
