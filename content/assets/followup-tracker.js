@@ -33,7 +33,7 @@
   var REGION = /^[A-Za-z0-9-]{0,10}$/;
   /* What no field of an export has: markup and script addresses. */
   var HOSTILE = /<\s*\/?\s*[a-z!?]|javascript\s*:|data\s*:\s*text\/html/i;
-  var EVENTS = ["created", "reply", "closed", "reopened"];
+  var EVENTS = ["created", "reply", "moved", "closed", "reopened"];
   var STATES = ["sent", "skipped"];
 
   var data = null;
@@ -110,9 +110,41 @@
     return data.scenarios[app.scenario] || null;
   }
 
-  /* The number of replies so far: a new round of the plan starts with each. */
+  function moves(app) {
+    return (app.history || []).filter(function (h) { return h.event === "reply" || h.event === "moved"; });
+  }
+
+  /* The number of moves so far: a new round of the plan starts with each. */
   function round(app) {
-    return (app.history || []).filter(function (h) { return h.event === "reply"; }).length;
+    return moves(app).length;
+  }
+
+  /* The scenario for an application whose employer let their stated decision date pass without
+     news (the one a reply "they gave me a date" leads to), when its own plan does not already
+     count from that date; null otherwise. */
+  function deadlinePassed(app, day) {
+    var reply = data.replies.filter(function (r) { return r.anchor === "decision_date"; })[0];
+    var target = reply && reply.scenario;
+    var scenario = scenarioOf(app);
+    var date = kit.parseDate((app.dates || {}).decision_date);
+    if (!target || !scenario || app.closed || app.scenario === target || !date || date >= day) return null;
+    if (scenario.anchors.indexOf("decision_date") !== -1) return null;
+    var last = moves(app).pop();
+    if (last && last.on >= app.dates.decision_date) return null;
+    return target;
+  }
+
+  /* Move `app` on to `scenario`: its plan starts again (the steps done so far go to history). */
+  function moveOn(app, scenario, entry) {
+    app.history = app.history || [];
+    entry.from = app.scenario;
+    entry.to = scenario;
+    entry.steps = app.steps || {};
+    entry.on = todayIso();
+    app.history.push(entry);
+    app.scenario = scenario;
+    app.steps = {};
+    touch(app);
   }
 
   /* ---- Business days: each application counts with its own country ---- */
@@ -253,6 +285,8 @@
     var open = store.applications.filter(function (app) { return !app.closed && scenarioOf(app); });
     open.forEach(function (app) {
       var seen = {};
+      var next = deadlinePassed(app, day);
+      if (next) groups.now.push({ app: app, row: null, state: "deadline", next: next });
       plan(app).forEach(function (row) {
         var state = standing(row, day);
         if (state === "undated") {
@@ -267,7 +301,9 @@
       target.appendChild(el("p", { class: "fu-empty", text: _("No applications yet. Add your first one below: the company, where it stands and the dates you know.") }));
       return;
     }
-    var sortKey = function (item) { return item.row.plan ? kit.isoDate(item.row.plan.end) : ""; };
+    var sortKey = function (item) {
+      return item.row ? item.row.plan ? kit.isoDate(item.row.plan.end) : "" : item.app.dates.decision_date;
+    };
     var sections = [
       ["overdue", _("Overdue"), _("Nothing is overdue.")],
       ["now", _("Due now"), _("Nothing is due today.")],
@@ -288,6 +324,7 @@
   }
 
   function dueItem(item) {
+    if (item.state === "deadline") return deadlineItem(item);
     var app = item.app;
     var row = item.row;
     var step = row.step;
@@ -295,7 +332,7 @@
     var titleId = "fu-due-" + app.id + "-" + step.id;
     var title = el("p", { class: "fu-due-title", id: titleId }, [
       el("strong", { text: name(app) }), " \u2014 ", item.state === "undated"
-        ? _("add {date} to plan its follow-ups", { date: data.dates[row.missing] || row.missing })
+        ? _("needs a date to plan its follow-ups: {date}", { date: data.dates[row.missing] || row.missing })
         : step.title
     ]);
     var flags = [];
@@ -316,6 +353,24 @@
     }
     return el("li", { class: "fu-due fu-due-" + item.state, "data-app": app.id, "data-step": step.id }, [
       title, el("p", { class: "fu-due-when", text: meta }), actions
+    ]);
+  }
+
+  function deadlineItem(item) {
+    var app = item.app;
+    var titleId = "fu-due-" + app.id + "-deadline";
+    var next = data.scenarios[item.next];
+    return el("li", { class: "fu-due fu-due-now", "data-app": app.id, "data-deadline": "" }, [
+      el("p", { class: "fu-due-title", id: titleId }, [
+        el("strong", { text: name(app) }), " \u2014 ",
+        _("their decision date, {date}, has passed without news", { date: kit.showDate(kit.parseDate(app.dates.decision_date), true) })
+      ]),
+      el("p", { class: "fu-due-when", text: _("Next: {scenario}", { scenario: next.title }) }),
+      el("p", { class: "fu-actions" }, [
+        button(_("Plan the follow-ups of \u201c{scenario}\u201d", { scenario: next.title }), "deadline", {
+          class: "md-button md-button--primary", "data-app": app.id, "data-to": item.next, "aria-describedby": titleId
+        })
+      ])
     ]);
   }
 
@@ -398,12 +453,13 @@
     }
     actions.appendChild(button(_("Delete"), "delete", Object.assign({ class: "md-button fu-danger" }, describe)));
     box.appendChild(actions);
-    var history = (app.history || []).filter(function (h) { return h.event === "reply"; });
+    var history = moves(app);
     if (history.length) {
       box.appendChild(el("details", { class: "fu-history" }, [
-        el("summary", { text: _("Replies so far ({count})", { count: history.length }) }),
+        el("summary", { text: _("How it went so far ({count})", { count: history.length }) }),
         el("ul", {}, history.map(function (h) {
-          var reply = data.replies.filter(function (r) { return r.kind === h.reply; })[0];
+          var reply = data.replies.filter(function (r) { return r.kind === h.reply; })[0] ||
+            (h.reply === "deadline" ? { label: _("Their decision date passed without news") } : null);
           var to = data.scenarios[h.to];
           return el("li", { text: _("{date}: {reply} \u2192 {scenario}", {
             date: kit.showDate(kit.parseDate(h.on), true), reply: reply ? reply.label : h.reply, scenario: to ? to.title : h.to
@@ -474,13 +530,12 @@
       load();
       var stored = find(app.id);
       if (!stored || !data.scenarios[select.value]) return;
-      stored.history = stored.history || [];
-      stored.history.push({ on: todayIso(), event: "reply", reply: kind, from: stored.scenario, to: select.value, steps: stored.steps || {} });
+      moveOn(stored, select.value, { event: "reply", reply: kind });
       stored.dates = stored.dates || {};
-      if (reply.anchor && DATE.test(date)) stored.dates[reply.anchor] = date;
-      stored.scenario = select.value;
-      stored.steps = {};
-      touch(stored);
+      if (reply.anchor && DATE.test(date)) {
+        stored.dates[reply.anchor] = date;
+        delete stored.dates[kit.timeKey(reply.anchor)];  /* the earlier one's time */
+      }
       persist();
       renderAll();
       focusCard(stored.id);
@@ -948,6 +1003,14 @@
       status(action === "sent"
         ? _("Marked as done for {name}: {step}.", { name: name(app), step: row.step.title })
         : _("Skipped for {name}: {step}.", { name: name(app), step: row.step.title }));
+    } else if (action === "deadline") {
+      var to = target.getAttribute("data-to");
+      if (!data.scenarios[to]) return;
+      moveOn(app, to, { event: "moved", reply: "deadline" });
+      persist();
+      renderAll();
+      focusCard(app.id);
+      status(_("{name} moved on: the follow-ups of \u201c{scenario}\u201d are planned now.", { name: name(app), scenario: data.scenarios[to].title }));
     } else if (action === "edit") {
       openForm(app, target.getAttribute("data-focus"));
     } else if (action === "reply") {
@@ -1006,10 +1069,23 @@
     }
   }
 
+  /* Render again, keeping the keyboard focus where it was when that element is drawn again
+     (the holidays arrive after a first drawing; nobody should lose their place to that). */
   function renderAll() {
+    var active = document.activeElement;
+    var again = null;
+    if (active && root.contains(active) && !root.querySelector("[data-fu-app-form]").contains(active)) {
+      again = active.id ? "#" + CSS.escape(active.id)
+        : active.getAttribute("data-act") ? "[data-act='" + active.getAttribute("data-act") + "']" +
+          (active.getAttribute("data-app") ? "[data-app='" + CSS.escape(active.getAttribute("data-app")) + "']" : "") +
+          (active.getAttribute("data-step") ? "[data-step='" + CSS.escape(active.getAttribute("data-step")) + "']" : "")
+        : null;
+    }
     load();
     renderToday();
     renderApps();
+    var target = again && root.querySelector(again);
+    if (target && document.activeElement !== target) target.focus();
   }
 
   /* ---- Offline: the page's own service worker keeps the page and what it loaded ---- */
