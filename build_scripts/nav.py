@@ -13,12 +13,12 @@ from .expand import Site
 from .i18n import _
 from .links import (
     FAQ_PAGE,
-    TRACKER_PAGE,
     GENERATED,
     SCENARIOS_FOLDER,
     SCENARIOS_INDEX,
     SOURCES_PAGE,
     TIMING_PAGE,
+    TRACKER_PAGE,
 )
 
 NAV_LIMIT = 60

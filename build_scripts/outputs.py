@@ -92,7 +92,7 @@ def _pages(site: Site, project: Project, options: BuildOptions, built: Mapping) 
         downloads,
         example=_example(project, site),
         rules=lint.RULES,
-        directory_urls=project.config.directory_urls,
+        inputs=render_site.PageInputs(project.config.directory_urls, project.assets_dir),
     ):
         files[page.src_uri] = page.markdown.encode("utf-8")
     kinds = site.source_kinds

@@ -45,13 +45,21 @@ from .templating import make_env, md_escape
 
 
 @dataclass(frozen=True)
+class PageInputs:
+    """What some generated pages need besides the site: the URL style of mkdocs.yml, and the
+    folder of the page scripts (the tracker page carries the translations of its script)."""
+
+    directory_urls: bool = True
+    assets_dir: Path | None = None
+
+
+@dataclass(frozen=True)
 class PageKind:
     """A kind of generated page: a template, and the pages it makes from the site."""
 
     template: str
-    pages: Callable[[Site, bool], list[tuple[str, dict]]]
-    """(site, directory_urls as in mkdocs.yml) -> (src_uri, extra template context) for every
-    page of this kind."""
+    pages: Callable[[Site, PageInputs], list[tuple[str, dict]]]
+    """(site, inputs) -> (src_uri, extra template context) for every page of this kind."""
 
 
 def sources_context(site: Site) -> dict:
@@ -104,16 +112,16 @@ def scenario_context(scenario: ScenarioView, directory_urls: bool = True) -> dic
 PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind(
         "site/scenario.md.j2",
-        lambda site, urls: [(s.src_uri, scenario_context(s, urls)) for s in site.scenarios],
+        lambda site, inputs: [(s.src_uri, scenario_context(s, inputs.directory_urls)) for s in site.scenarios],
     ),
-    PageKind("site/scenarios_index.md.j2", lambda site, urls: [(SCENARIOS_INDEX, {})]),
-    PageKind("site/timing.md.j2", lambda site, urls: [(TIMING_PAGE, {})]),
-    PageKind("site/authoring.md.j2", lambda site, urls: [(AUTHORING_PAGE, authoring_context())]),
-    PageKind("site/sources.md.j2", lambda site, urls: [(SOURCES_PAGE, sources_context(site))]),
-    PageKind("site/faq.md.j2", lambda site, urls: [(FAQ_PAGE, {"page": FAQ_PAGE})]),
+    PageKind("site/scenarios_index.md.j2", lambda site, inputs: [(SCENARIOS_INDEX, {})]),
+    PageKind("site/timing.md.j2", lambda site, inputs: [(TIMING_PAGE, {})]),
+    PageKind("site/authoring.md.j2", lambda site, inputs: [(AUTHORING_PAGE, authoring_context())]),
+    PageKind("site/sources.md.j2", lambda site, inputs: [(SOURCES_PAGE, sources_context(site))]),
+    PageKind("site/faq.md.j2", lambda site, inputs: [(FAQ_PAGE, {"page": FAQ_PAGE})]),
     PageKind(
         "site/tracker.md.j2",
-        lambda site, urls: [(TRACKER_PAGE, tracker.page_context(site, urls))],
+        lambda site, inputs: [(TRACKER_PAGE, tracker.page_context(site, inputs))],
     ),
 )
 
@@ -159,7 +167,7 @@ def render(
     downloads: Downloads = NO_DOWNLOADS,
     example: tuple[str, str] = ("", ""),
     rules: Sequence[object] = (),
-    directory_urls: bool = True,
+    inputs: PageInputs = PageInputs(),
 ) -> list[GeneratedPage]:
     """Every generated page, as Markdown for MkDocs. `example` is (path, text) of a scenario
     file to show on the authoring page, `rules` the lint rules it lists."""
@@ -168,7 +176,7 @@ def render(
     pages: list[GeneratedPage] = []
     for kind in PAGE_KINDS:
         template = env.get_template(kind.template)
-        for src_uri, context in kind.pages(site, directory_urls):
+        for src_uri, context in kind.pages(site, inputs):
             markdown = template.render(
                 site=site, downloads=_download_links(downloads, src_uri, context), **context
             )

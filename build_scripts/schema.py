@@ -160,7 +160,11 @@ REPLIES: dict[str, tuple[str, str | None, str]] = {
     "interview": (N_("They invited me to another interview"), "interview", "multi-round"),
     "assignment": (N_("They sent me a task to do"), None, "take-home-assignment"),
     "references": (N_("They asked for references"), "references_requested", "references"),
-    "decision_date": (N_("They gave me a date for their decision"), "decision_date", "passed-deadline"),
+    "decision_date": (
+        N_("They gave me a date for their decision"),
+        "decision_date",
+        "passed-deadline",
+    ),
     "on_hold": (N_("They put the role on hold"), None, "position-on-hold"),
     "offer": (N_("They made me an offer"), "verbal_offer", "verbal-offer-pending"),
     "written_offer": (N_("A written offer arrived"), "offer", "negotiating-an-offer"),

@@ -13,16 +13,23 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .expand import Site
-from .i18n import _
+from .i18n import _, messages
 from .links import TRACKER_PAGE, TRACKER_WORKER, page_link, page_url, template_heading
 from .options import BuildOptions
 from .project import Project
 from .schema import ANCHOR_INPUT_LABELS, CATEGORY_TITLES, REPLIES
 
+if TYPE_CHECKING:
+    from .render_site import PageInputs
+
 DATA_VERSION = 1
 """The layout of the page's data block; followup-tracker.js checks it."""
+
+SCRIPT = "followup-tracker.js"
+"""The page's script, in the assets folder."""
 
 WORKER_SOURCE = "followup-sw.js"
 """The service worker's source, in the assets folder."""
@@ -65,7 +72,10 @@ def tracker_data(site: Site, directory_urls: bool = True) -> dict:
                     t.id: {"title": t.title, "link": f"{page}#{template_heading(t.id)}"}
                     for t in s.templates
                 },
-                "placeholders": [p.key for p in s.placeholders],
+                "placeholders": {
+                    p.key: {"label": p.label, "help": p.help, "example": p.example}
+                    for p in s.placeholders
+                },
             }
     return {
         "version": DATA_VERSION,
@@ -89,13 +99,26 @@ def tracker_data(site: Site, directory_urls: bool = True) -> dict:
     }
 
 
-def page_context(site: Site, directory_urls: bool = True) -> dict:
+def interface_strings(script: Path | None) -> dict[str, str]:
+    """The translations, in the active edition, of the texts the tracker's script wraps in _():
+    carried by the tracker page alone (followup.js's texts are on every page)."""
+    if script is None or not script.is_file():
+        return {}
+    texts = messages(script.read_text(encoding="utf-8"))
+    return {text: _(text) for text in texts if _(text) != text}
+
+
+def page_context(site: Site, inputs: PageInputs) -> dict:
     """What templates/site/tracker.md.j2 needs: the data, and the worker's address from the page."""
-    here = page_url(TRACKER_PAGE, directory_urls)
+    here = page_url(TRACKER_PAGE, inputs.directory_urls)
     folder = here if here.endswith("/") else posixpath.dirname(here)
+    script = inputs.assets_dir / SCRIPT if inputs.assets_dir else None
     return {
         "page": TRACKER_PAGE,
-        "data": tracker_data(site, directory_urls),
+        "data": {
+            **tracker_data(site, inputs.directory_urls),
+            "strings": interface_strings(script),
+        },
         "tracker_worker_link": posixpath.relpath(TRACKER_WORKER, folder or "."),
     }
 

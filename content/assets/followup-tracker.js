@@ -14,7 +14,14 @@
 
   var kit = window.followupKit && window.followupKit.core;
   if (!kit) return;
-  var _ = kit._;
+
+  /* `text` in the edition's language: this script's translations come with the page's data
+     (followup.js's, which every page carries, do not hold them). */
+  function _(text, values) {
+    var strings = data && data.strings;
+    var translated = strings && Object.prototype.hasOwnProperty.call(strings, text) ? strings[text] : text;
+    return kit._(translated, values);
+  }
 
   var FORMAT = "followup-kit applications";
   var VERSION = 1;
@@ -586,6 +593,7 @@
     form.querySelectorAll("[data-fu-error]").forEach(function (error) { error.textContent = ""; });
     form.elements.company.removeAttribute("aria-invalid");
     dateFields(app ? app.dates || {} : {});
+    detailFields(app ? valuesOf(app) : {});
     var where = app ? place(app) : place({});
     fillCountries(where);
     var target = focusName && form.querySelector("[name='" + focusName + "']");
@@ -619,10 +627,47 @@
       if (key === "interview") {
         var time = values ? values[kit.timeKey(key)] || "" : current["time-" + key] || "";
         box.appendChild(el("div", { class: "fu-field" }, [
-          el("label", { for: "fu-app-time-" + key, text: _("Interview time (optional)") }),
+          el("label", { for: "fu-app-time-" + key, text: _("{label} (optional)", { label: _("Time the interview ended") }) }),
           el("input", { type: "time", id: "fu-app-time-" + key, name: "time-" + key, value: time })
         ]));
       }
+    });
+  }
+
+  /* The fields the form asks for itself; the scenario's other blanks come under "more". */
+  var OWN_FIELDS = ["company", "role", "contact_name"];
+
+  function valuesOf(app) {
+    var values = {};
+    Object.keys(app.details || {}).forEach(function (key) { values[key] = app.details[key]; });
+    kit.PROFILE_KEYS.forEach(function (key) {
+      if (typeof store.profile[key] === "string") values[key] = store.profile[key];
+    });
+    return values;
+  }
+
+  /* The chosen scenario's other blanks, with their labels and examples; what was typed into a
+     blank stays when another scenario is chosen. */
+  function detailFields(values) {
+    var form = root.querySelector("[data-fu-app-form]");
+    var box = form.querySelector("[data-fu-detail-fields]");
+    var current = {};
+    box.querySelectorAll("input").forEach(function (input) { current[input.name.slice(7)] = input.value; });
+    var scenario = data.scenarios[form.querySelector("[data-fu-scenario-select]").value];
+    var keys = Object.keys(scenario ? scenario.placeholders : {}).filter(function (key) {
+      return OWN_FIELDS.indexOf(key) === -1;
+    });
+    box.textContent = "";
+    form.querySelector("[data-fu-more]").hidden = !keys.length;
+    keys.forEach(function (key) {
+      var blank = scenario.placeholders[key];
+      var value = values ? values[key] || "" : current[key] || "";
+      box.appendChild(el("div", { class: "fu-field" }, [
+        el("label", { for: "fu-app-detail-" + key, text: blank.label }),
+        el("input", { type: "text", id: "fu-app-detail-" + key, name: "detail-" + key, value: value, maxlength: MAX_NAME * 5,
+          autocomplete: "off", placeholder: _("e.g. {example}", { example: blank.example }), "aria-describedby": "fu-app-detail-help-" + key }),
+        el("span", { class: "fu-help", id: "fu-app-detail-help-" + key, text: blank.help })
+      ]));
     });
   }
 
@@ -662,9 +707,9 @@
     var form = root.querySelector("[data-fu-app-form]");
     var company = form.elements.company.value.trim();
     var error = form.querySelector("[data-fu-error=company]");
+    var typed = Array.prototype.map.call(form.querySelectorAll("input[type=text], textarea"), function (input) { return input.value; });
     var problem = !company ? _("Enter the company's name.")
-      : [company, form.elements.role.value, form.elements.contact_name.value, form.elements.notes.value]
-        .some(function (text) { return HOSTILE.test(text); }) ? _("Please leave out markup such as <tags>.") : "";
+      : typed.some(function (text) { return HOSTILE.test(text); }) ? _("Please leave out markup such as <tags>.") : "";
     if (problem) {
       error.textContent = problem;
       form.elements.company.setAttribute("aria-invalid", "true");
@@ -686,6 +731,13 @@
     app.details.role = form.elements.role.value.trim();
     app.details.contact_name = form.elements.contact_name.value.trim();
     app.notes = form.elements.notes.value.trim().slice(0, MAX_TEXT);
+    form.querySelectorAll("[data-fu-detail-fields] input").forEach(function (input) {
+      var key = input.name.slice(7);
+      var value = input.value.trim();
+      var where = kit.PROFILE_KEYS.indexOf(key) !== -1 ? store.profile : app.details;
+      if (value) where[key] = value;
+      else delete where[key];
+    });
     var scenario = form.elements.scenario.value;
     if (app.scenario && app.scenario !== scenario) app.steps = {};
     app.scenario = scenario;
@@ -976,9 +1028,10 @@
       input.value = "";
       renderAll();
       loadCalendars();
-      status(_("Imported {count} applications: {added} new, {replaced} replaced.", {
-        count: imported.applications.length, added: added, replaced: replaced
-      }));
+      var numbers = { count: imported.applications.length, added: added, replaced: replaced };
+      status(imported.applications.length === 1
+        ? _("Imported 1 application: {added} new, {replaced} replaced.", numbers)
+        : _("Imported {count} applications: {added} new, {replaced} replaced.", numbers));
     }).catch(function () { reject(_("The file could not be read.")); });
   }
 
@@ -1036,7 +1089,9 @@
         return;
       }
       kit.download(app.id + "-follow-ups.ics", "text/calendar", single.text);
-      status(_("Calendar file with {count} reminders for {name} downloaded: open it to add them.", { count: single.count, name: name(app) }));
+      status(single.count === 1
+        ? _("Calendar file with 1 reminder for {name} downloaded: open it to add it.", { name: name(app) })
+        : _("Calendar file with {count} reminders for {name} downloaded: open it to add them.", { count: single.count, name: name(app) }));
     } else if (action === "close" || action === "reopen") {
       app.closed = action === "close" ? { on: todayIso() } : null;
       app.history = app.history || [];
@@ -1130,7 +1185,10 @@
       closeForm();
       root.querySelector("[data-fu-add]").focus();
     });
-    form.querySelector("[data-fu-scenario-select]").addEventListener("change", function () { dateFields(null); });
+    form.querySelector("[data-fu-scenario-select]").addEventListener("change", function () {
+      dateFields(null);
+      detailFields(null);
+    });
     form.querySelector("[data-fu-app-country]").addEventListener("change", function (event) {
       fillRegions({ country: event.target.value, region: "" });
     });
@@ -1143,17 +1201,23 @@
         return;
       }
       kit.download("follow-ups.ics", "text/calendar", all.text);
-      status(_("Calendar file with {count} reminders downloaded: open it to add them, or to update the ones added before.", { count: all.count }));
+      status(all.count === 1
+        ? _("Calendar file with 1 reminder downloaded: open it to add it, or to update the one added before.")
+        : _("Calendar file with {count} reminders downloaded: open it to add them, or to update the ones added before.", { count: all.count }));
     });
     root.querySelector("[data-fu-export-json]").addEventListener("click", function () {
       load();
       kit.download("my-applications-" + todayIso() + ".json", "application/json", exportJson());
-      status(_("Exported {count} applications as a JSON file. Import it here, on any device, to bring them back.", { count: store.applications.length }));
+      status(store.applications.length === 1
+        ? _("Exported 1 application as a JSON file. Import it here, on any device, to bring it back.")
+        : _("Exported {count} applications as a JSON file. Import it here, on any device, to bring them back.", { count: store.applications.length }));
     });
     root.querySelector("[data-fu-export-csv]").addEventListener("click", function () {
       load();
       kit.download("my-applications-" + todayIso() + ".csv", "text/csv", csvFile());
-      status(_("Exported {count} applications as a CSV file for a spreadsheet.", { count: store.applications.length }));
+      status(store.applications.length === 1
+        ? _("Exported 1 application as a CSV file for a spreadsheet.")
+        : _("Exported {count} applications as a CSV file for a spreadsheet.", { count: store.applications.length }));
     });
     root.querySelector("[data-fu-import]").addEventListener("change", function (event) {
       if (event.target.files && event.target.files[0]) importFile(event.target.files[0]);
