@@ -112,7 +112,9 @@ def scenario_context(scenario: ScenarioView, directory_urls: bool = True) -> dic
 PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind(
         "site/scenario.md.j2",
-        lambda site, inputs: [(s.src_uri, scenario_context(s, inputs.directory_urls)) for s in site.scenarios],
+        lambda site, inputs: [
+            (s.src_uri, scenario_context(s, inputs.directory_urls)) for s in site.scenarios
+        ],
     ),
     PageKind("site/scenarios_index.md.j2", lambda site, inputs: [(SCENARIOS_INDEX, {})]),
     PageKind("site/timing.md.j2", lambda site, inputs: [(TIMING_PAGE, {})]),
