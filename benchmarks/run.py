@@ -11,14 +11,16 @@ pages as a plain MkDocs project and times plain Material and, when installed (`p
 and ProperDocs when they can be found: each in its own virtual environment (`pip install
 zensical`; `pip install properdocs mkdocs-material`), found on PATH or named by
 FOLLOWUP_BENCH_ZENSICAL / FOLLOWUP_BENCH_PROPERDOCS (the path of its command). It prints a
-Markdown table and writes it, with the raw figures as JSON, to benchmarks/results/. Nothing here
-asserts anything: people read it.
+Markdown table, and under it the size of the page scripts (raw and gzipped), and writes them,
+with the raw figures as JSON, to benchmarks/results/. Nothing here asserts anything: people
+read it.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import json
 import os
 import platform
@@ -373,6 +375,35 @@ def run_size(n: int, work: Path, skip_plugin_above: int, engines: dict[str, list
     return results
 
 
+PAGE_SCRIPTS = ("followup.js", "followup-tracker.js", "followup-sw.js")
+"""The scripts of our own that a reader's browser downloads (content/assets/): the personaliser
+on every page, the tracker and its service worker on "My applications"."""
+
+
+def script_sizes() -> dict[str, dict[str, int]]:
+    """Bytes of each page script as published and gzipped at level 9 (about what a server that
+    compresses sends); measured, not timed."""
+    sizes = {}
+    for name in PAGE_SCRIPTS:
+        raw = (ROOT / "content" / "assets" / name).read_bytes()
+        packed = gzip.compress(raw, compresslevel=9, mtime=0)
+        sizes[name] = {"bytes": len(raw), "gzip_bytes": len(packed)}
+    return sizes
+
+
+def script_table(sizes: dict[str, dict[str, int]]) -> str:
+    rows = [
+        "page scripts (gzipped):",
+        "",
+        "| script | bytes | gzipped (level 9) |",
+        "| --- | ---: | ---: |",
+        *(f"| {name} | {s['bytes']} | {s['gzip_bytes']} |" for name, s in sizes.items()),
+    ]
+    total = [sum(s[key] for s in sizes.values()) for key in ("bytes", "gzip_bytes")]
+    rows.append(f"| all | {total[0]} | {total[1]} |")
+    return "\n".join(rows)
+
+
 def ratio(a: dict, b: dict) -> str:
     if not a.get("seconds") or not b.get("seconds") or "error" in a or "error" in b:
         return ""
@@ -449,6 +480,7 @@ def main() -> int:
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     engines = find_engines()
+    scripts = script_sizes()
     if engines:
         machine += "; " + ", ".join(engine_version(*engine) for engine in engines.items())
     with tempfile.TemporaryDirectory(prefix="followup-bench-") as work:
@@ -457,12 +489,11 @@ def main() -> int:
             # Written after each size, so that a long run that stops keeps what it measured.
             report = (
                 f"Benchmark of {dt.date.today().isoformat()} on {machine}\n\n{table(results)}\n"
+                f"\n{script_table(scripts)}\n"
             )
             (out / "latest.md").write_text(report, encoding="utf-8")
-            (out / "latest.json").write_text(
-                json.dumps({"machine": machine, "results": results}, indent=2) + "\n",
-                encoding="utf-8",
-            )
+            figures = {"machine": machine, "results": results, "page_scripts": scripts}
+            (out / "latest.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(report)
     return 0
 
