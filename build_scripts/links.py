@@ -21,7 +21,13 @@ TRACKER_PAGE = "my-applications.md"
 """The applications tracker (its script: assets/followup-tracker.js)."""
 TRACKER_WORKER = "my-applications/sw.js"
 """The tracker page's service worker, in the page's folder: a worker controls the pages under
-its own folder."""
+its own folder. Without directory URLs the page is `my-applications.html` at the root, so its
+worker is there too: tracker_worker() says which."""
+
+
+def tracker_worker(directory_urls: bool = True) -> str:
+    """Where the tracker page's service worker is published (see TRACKER_WORKER)."""
+    return TRACKER_WORKER if directory_urls else "my-applications-sw.js"
 
 
 def scenario_page(scenario_id: str) -> str:

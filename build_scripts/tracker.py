@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .expand import Site
 from .i18n import _, messages
-from .links import TRACKER_PAGE, TRACKER_WORKER, page_link, page_url, template_heading
+from .links import TRACKER_PAGE, page_link, page_url, template_heading, tracker_worker
 from .options import BuildOptions
 from .project import Project
 from .schema import ANCHOR_INPUT_LABELS, CATEGORY_TITLES, REPLIES
@@ -72,10 +72,11 @@ def tracker_data(site: Site, directory_urls: bool = True) -> dict:
                     t.id: {"title": t.title, "link": f"{page}#{template_heading(t.id)}"}
                     for t in s.templates
                 },
-                "placeholders": {
-                    p.key: {"label": p.label, "help": p.help, "example": p.example}
+                # A list, in the file's order (the data block's JSON sorts mappings' keys).
+                "placeholders": [
+                    {"key": p.key, "label": p.label, "help": p.help, "example": p.example}
                     for p in s.placeholders
-                },
+                ],
             }
     return {
         "version": DATA_VERSION,
@@ -119,7 +120,9 @@ def page_context(site: Site, inputs: PageInputs) -> dict:
             **tracker_data(site, inputs.directory_urls),
             "strings": interface_strings(script),
         },
-        "tracker_worker_link": posixpath.relpath(TRACKER_WORKER, folder or "."),
+        "tracker_worker_link": posixpath.relpath(
+            tracker_worker(inputs.directory_urls), folder or "."
+        ),
     }
 
 
@@ -128,4 +131,5 @@ def render(
 ) -> dict[str, bytes | Path]:
     """The tracker page's service worker, published in the page's folder."""
     worker = project.assets_dir / WORKER_SOURCE
-    return {TRACKER_WORKER: worker} if worker.is_file() else {}
+    where = tracker_worker(project.config.directory_urls)
+    return {where: worker} if worker.is_file() else {}

@@ -17,8 +17,9 @@ from helpers import ROOT, build_site, copy_project, parse_html
 from build_scripts import Project, csp, load_site
 from build_scripts.expand import Site
 from build_scripts.i18n import N_
-from build_scripts.links import TRACKER_PAGE, TRACKER_WORKER
+from build_scripts.links import TRACKER_PAGE, TRACKER_WORKER, tracker_worker
 from build_scripts.nav import guide_chapters, with_scenarios
+from build_scripts.render_site import PageInputs
 from build_scripts.schema import CATEGORY_TITLES, REPLIES
 from build_scripts.tracker import DATA_VERSION, WORKER_SOURCE, page_context, tracker_data
 
@@ -151,6 +152,10 @@ def scenario_file(scenario_id: str, edition: str) -> dict:
         **{k: german[k] for k in ("title", "summary") if k in german},
         "timeline": _by_id(english["timeline"], german.get("timeline", [])),
         "templates": _by_id(english["templates"], german.get("templates", [])),
+        "placeholders": {
+            key: {**blank, **german.get("placeholders", {}).get(key, {})}
+            for key, blank in english.get("placeholders", {}).items()
+        },
     }
 
 
@@ -217,7 +222,15 @@ def test_the_data_block_plans_every_scenario_as_its_file_says(site: Path, editio
         assert {k: t["title"] for k, t in plan["templates"].items()} == {
             t["id"]: t["title"] for t in source["templates"]
         }
-        assert plan["placeholders"] == list(source["placeholders"])
+        assert plan["placeholders"] == [  # the form's fields, in the file's order
+            {
+                "key": key,
+                "label": blank["label"],
+                "help": blank["help"],
+                "example": blank["example"],
+            }
+            for key, blank in source["placeholders"].items()
+        ]
         assert set(anchors) <= set(data["dates"])
     # The scenario select: every scenario once, by category, in the categories' order.
     listed = [s for c in data["categories"] for s in c["scenarios"]]
@@ -328,8 +341,11 @@ def test_a_forks_own_scenario_joins_the_tracker_and_hidden_ones_leave_it(fork: P
         assert resolve("my-applications.html", plan["page"]) == f"scenarios/{scenario_id}.html"
         assert (fork / "scenarios" / f"{scenario_id}.html").is_file()
     (worker,) = re.findall(r'data-fu-worker="([^"]*)"', page)
-    assert resolve("my-applications.html", worker) == TRACKER_WORKER
-    assert (fork / TRACKER_WORKER).is_file()
+    # ... and the worker sits beside the page, so that the page is in the worker's scope.
+    assert (
+        resolve("my-applications.html", worker) == tracker_worker(False) == "my-applications-sw.js"
+    )
+    assert (fork / tracker_worker(False)).is_file()
 
 
 def test_a_reply_never_suggests_a_scenario_the_fork_hid(fork: Path) -> None:
@@ -394,9 +410,9 @@ def test_the_tracker_page_is_not_a_chapter_of_the_guide(tmp_path: Path) -> None:
 
 def test_page_links_follow_the_sites_url_style() -> None:
     site = load_site(Project.from_root(ROOT))
-    folders = page_context(site)
+    folders = page_context(site, PageInputs())
     assert folders["tracker_worker_link"] == "sw.js"
     assert folders["data"]["scenarios"]["post-interview"]["page"] == "../scenarios/post-interview/"
-    files = page_context(site, directory_urls=False)
-    assert files["tracker_worker_link"] == TRACKER_WORKER
+    files = page_context(site, PageInputs(directory_urls=False))
+    assert files["tracker_worker_link"] == tracker_worker(False)
     assert files["data"]["scenarios"]["post-interview"]["page"] == "scenarios/post-interview.html"

@@ -654,13 +654,13 @@
     var current = {};
     box.querySelectorAll("input").forEach(function (input) { current[input.name.slice(7)] = input.value; });
     var scenario = data.scenarios[form.querySelector("[data-fu-scenario-select]").value];
-    var keys = Object.keys(scenario ? scenario.placeholders : {}).filter(function (key) {
-      return OWN_FIELDS.indexOf(key) === -1;
+    var blanks = (scenario ? scenario.placeholders : []).filter(function (blank) {
+      return OWN_FIELDS.indexOf(blank.key) === -1;
     });
     box.textContent = "";
-    form.querySelector("[data-fu-more]").hidden = !keys.length;
-    keys.forEach(function (key) {
-      var blank = scenario.placeholders[key];
+    form.querySelector("[data-fu-more]").hidden = !blanks.length;
+    blanks.forEach(function (blank) {
+      var key = blank.key;
       var value = values ? values[key] || "" : current[key] || "";
       box.appendChild(el("div", { class: "fu-field" }, [
         el("label", { for: "fu-app-detail-" + key, text: blank.label }),
