@@ -72,8 +72,17 @@
     return el("button", attributes);
   }
 
+  /* Said politely, and shown at the bottom of the screen for a while (the region stays in the
+     page, so a screen reader has read it by then). */
+  var statusTimer = null;
+
   function status(message) {
-    kit.announce(root.querySelector("[data-fu-tracker-status]"), message);
+    var region = root.querySelector("[data-fu-tracker-status]");
+    kit.announce(region, message);
+    window.clearTimeout(statusTimer);
+    statusTimer = window.setTimeout(function () {
+      if (region.textContent === message) region.textContent = "";
+    }, 12000);
   }
 
   function alertText(message) {
