@@ -110,6 +110,13 @@
     return Array.from(bytes, function (byte) { return (byte % 36).toString(36); }).join("");
   }
 
+  /* A file name for an application: its company in plain letters, else its id. */
+  function fileName(app) {
+    var company = String((app.details || {}).company || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+    return company || app.id;
+  }
+
   function todayIso() {
     return kit.isoDate(kit.today());
   }
@@ -156,6 +163,8 @@
     entry.from = app.scenario;
     entry.to = scenario;
     entry.steps = app.steps || {};
+    entry.dates = {};
+    Object.keys(app.dates || {}).forEach(function (key) { entry.dates[key] = app.dates[key]; });
     entry.on = todayIso();
     app.history.push(entry);
     app.scenario = scenario;
@@ -191,10 +200,10 @@
     var missing = Object.keys(wanted).filter(function (key) { return !calendars[key]; });
     if (!missing.length) {
       root.setAttribute("data-fu-calendars", "ready");
-      return;
+      return Promise.resolve();
     }
     root.setAttribute("data-fu-calendars", "loading");
-    Promise.all(missing.map(function (key) {
+    return Promise.all(missing.map(function (key) {
       return kit.holidaysFile(wanted[key].country).then(function (file) {
         calendars[key] = kit.makeCalendar(file, wanted[key].region);
       }, function () { /* counted Monday to Friday; the page says so */ });
@@ -207,32 +216,46 @@
         }));
       }
       renderAll();
+      keepOffline(false);
     });
   }
 
   /* ---- The plan of an application: every step of its scenario with its dates and state ---- */
 
-  function plan(app) {
-    var scenario = scenarioOf(app);
+  /* The day a plan started: the application's last move, or the day it was added. Steps whose
+     time was over before then were not this plan's to send. */
+  function planStart(app) {
+    var last = moves(app).pop();
+    return kit.parseDate(last ? last.on : app.created) || null;
+  }
+
+  /* Every step of a scenario (the application's own, or `scenarioId` with `marks` for an earlier
+     round) with its dates: {step, number, mark, plan, blocked, missing, past}. A plan has moments
+     ({date, minutes}) earliest/ideal/latest as the step gives them, `planned` (what later steps
+     count from), `reminder`, `start` (when it can be sent: from the anchor for a "within"
+     step) and `end` (by when: null for an "at least" step, which is never overdue). */
+  function plan(app, scenarioId, marks) {
+    var scenario = data.scenarios[scenarioId || app.scenario];
     if (!scenario) return [];
     var calendar = calendarFor(app);
-    var done = app.steps || {};
+    var done = marks || app.steps || {};
+    var since = scenarioId ? null : planStart(app);
     var rows = [];
     scenario.timeline.forEach(function (step, i) {
-      var row = { step: step, number: i + 1, mark: done[step.id] || null, plan: null, blocked: false, missing: null };
+      var row = { step: step, number: i + 1, mark: done[step.id] || null, plan: null, blocked: false, missing: null, past: false };
       var base = null;
       if (step.after_step) {
         var before = rows[step.after_step - 1];
         row.missing = before.missing;
-        if (!before.mark) row.blocked = true;
-        if (before.mark && before.mark.state === "sent" && DATE.test(before.mark.on)) {
+        if (!before.mark && !before.past) row.blocked = true;
+        if (before.mark && before.mark.state === "sent" && kit.validDate(before.mark.on)) {
           base = { date: kit.parseDate(before.mark.on), minutes: null };
         } else if (before.plan) {
           base = before.plan.planned;
         }
         if (before.blocked) row.blocked = true;
       } else {
-        var date = kit.parseDate((app.dates || {})[step.anchor]);
+        var date = kit.validDate((app.dates || {})[step.anchor]) ? kit.parseDate(app.dates[step.anchor]) : null;
         if (date) {
           var time = /^(\d{2}):(\d{2})$/.exec((app.dates || {})[kit.timeKey(step.anchor)] || "");
           base = { date: date, minutes: time ? +time[1] * 60 + +time[2] : null };
@@ -242,32 +265,49 @@
       }
       if (base) {
         var result = {};
+        var given = function (bound) { return step[bound] !== null && step[bound] !== undefined; };
         ["earliest", "ideal", "latest"].forEach(function (bound) {
-          if (step[bound] !== null && step[bound] !== undefined) {
-            result[bound] = kit.shift(base, step.unit, step[bound], calendar);
-          }
+          if (given(bound)) result[bound] = kit.shift(base, step.unit, step[bound], calendar);
         });
         result.planned = result.ideal || result.earliest || result.latest;
         result.reminder = kit.awake(result.planned);
-        result.start = (result.earliest || result.planned).date;
-        result.end = (result.latest || result.planned).date;
+        result.start = result.earliest || result.ideal || base;
+        result.end = result.latest || (!given("earliest") && result.ideal) || null;
         row.plan = result;
+        row.past = !row.mark && !row.blocked && Boolean(since && result.end && result.end.date < since);
       }
       rows.push(row);
     });
     return rows;
   }
 
-  /* Where a step stands on `day`: overdue, now, soon, later, undated, waiting or done. */
-  function standing(row, day) {
+  /* The moment now, as plans count: today's date and the minutes since midnight. */
+  function now() {
+    var clock = new Date();
+    return { date: kit.today(), minutes: clock.getHours() * 60 + clock.getMinutes() };
+  }
+
+  /* Whether `moment` is over at `at` (a day without a time lasts until its end). */
+  function over(moment, at) {
+    if (moment.date.getTime() !== at.date.getTime()) return moment.date < at.date;
+    return moment.minutes !== null && moment.minutes < at.minutes;
+  }
+
+  /* Where a step stands at `at`: done, past (over before its plan started), waiting (for an
+     earlier step), undated, overdue, now, soon (within UPCOMING_DAYS) or later. */
+  function standing(row, at) {
     if (row.mark) return "done";
+    if (row.past) return "past";
     if (row.blocked) return "waiting";
     if (!row.plan) return "undated";
-    if (row.plan.end < day) return "overdue";
-    if (row.plan.start <= day) return "now";
-    if (row.plan.start <= kit.addDays(day, UPCOMING_DAYS)) return "soon";
+    if (row.plan.end && over(row.plan.end, at)) return "overdue";
+    var start = row.plan.start;
+    if (start.date <= at.date && !(start.date.getTime() === at.date.getTime() && start.minutes !== null && start.minutes > at.minutes)) return "now";
+    if (start.date <= kit.addDays(at.date, UPCOMING_DAYS)) return "soon";
     return "later";
   }
+
+  var PENDING = ["overdue", "now", "soon", "later"];
 
   function linkFor(app, step) {
     var scenario = scenarioOf(app);
@@ -277,48 +317,65 @@
     return page + "?application=" + encodeURIComponent(app.id) + "#" + target;
   }
 
-  function whenText(row, state) {
+  function sameDay(a, b) {
+    return a.date.getTime() === b.date.getTime();
+  }
+
+  /* When a step is to be sent, as the lists say it at `at`. */
+  function whenText(row, state, at) {
     var p = row.plan;
-    var end = kit.showMoment(p.latest || p.planned);
-    var start = kit.showMoment(p.earliest || p.planned);
-    if (state === "overdue") return _("Was due by {date}", { date: end });
+    var ideal = p.ideal && !over(p.ideal, at) && !(p.end && sameDay(p.ideal, p.end)) ? kit.showMoment(p.ideal) : "";
+    if (state === "overdue") return _("Was due by {date}", { date: kit.showMoment(p.end) });
     if (state === "now") {
-      return p.end > p.start || (p.latest && p.latest.date > kit.today())
-        ? _("Now, by {date} at the latest", { date: end }) : _("Today: {date}", { date: end });
+      if (!p.end) return _("Now: from {date}", { date: kit.showMoment(p.start) });
+      var by = sameDay(p.end, at)
+        ? (p.end.minutes === null ? _("Today, the last day") : _("Today, by {time}", { time: kit.showMoment(p.end) }))
+        : _("Now, by {date} at the latest", { date: kit.showMoment(p.end) });
+      return ideal && !sameDay(p.ideal, p.start) ? _("{when}, ideally {ideal}", { when: by, ideal: ideal }) : by;
     }
-    return p.ideal ? _("From {date}, ideally {ideal}", { date: start, ideal: kit.showMoment(p.ideal) })
-      : _("From {date}", { date: start });
+    var from = _("From {date}", { date: kit.showMoment(p.start) });
+    if (ideal && !sameDay(p.ideal, p.start)) from = _("{when}, ideally {ideal}", { when: from, ideal: ideal });
+    return p.end && !sameDay(p.end, p.start) ? _("{when}, by {date} at the latest", { when: from, date: kit.showMoment(p.end) }) : from;
   }
 
   /* ---- What to send today ---- */
 
   function renderToday() {
     var target = root.querySelector("[data-fu-today]");
-    var day = kit.today();
-    root.querySelector("[data-fu-today-date]").textContent = _("Today is {date}.", { date: kit.showDate(day, true) });
+    var at = now();
+    root.querySelector("[data-fu-today-date]").textContent = _("Today is {date}.", { date: kit.showDate(at.date, true) });
     target.textContent = "";
     var groups = { overdue: [], now: [], soon: [], undated: [] };
     var open = store.applications.filter(function (app) { return !app.closed && scenarioOf(app); });
     open.forEach(function (app) {
+      var next = deadlinePassed(app, at.date);
+      if (next) groups.now.push({ app: app, row: null, state: "deadline", next: next, at: at });
+      var rows = plan(app);
+      var states = rows.map(function (row) { return standing(row, at); });
+      /* A date is asked for here only while nothing else of the application is planned; its
+         card lists every date its plan still needs. */
+      var planned = states.some(function (state) { return PENDING.indexOf(state) !== -1; });
       var seen = {};
-      var next = deadlinePassed(app, day);
-      if (next) groups.now.push({ app: app, row: null, state: "deadline", next: next });
-      plan(app).forEach(function (row) {
-        var state = standing(row, day);
+      rows.forEach(function (row, i) {
+        var state = states[i];
         if (state === "undated") {
-          /* One line per missing date, not per step. */
-          if (seen[row.missing]) return;
+          if (planned || seen[row.missing]) return;
           seen[row.missing] = true;
         }
-        if (groups[state]) groups[state].push({ app: app, row: row, state: state });
+        if (groups[state]) groups[state].push({ app: app, row: row, state: state, at: at });
       });
     });
     if (!store.applications.length) {
       target.appendChild(el("p", { class: "fu-empty", text: _("No applications yet. Add your first one below: the company, where it stands and the dates you know.") }));
       return;
     }
+    /* Overdue and due items by their last day, coming ones by their first. */
     var sortKey = function (item) {
-      return item.row ? item.row.plan ? kit.isoDate(item.row.plan.end) : "" : item.app.dates.decision_date;
+      if (!item.row) return item.app.dates.decision_date;
+      var p = item.row.plan;
+      if (!p) return "";
+      var moment = item.state === "soon" || !p.end ? p.start : p.end;
+      return kit.isoDate(moment.date) + (moment.minutes === null ? "T24" : "T" + (1000 + moment.minutes));
     };
     var sections = [
       ["overdue", _("Overdue"), _("Nothing is overdue.")],
@@ -331,7 +388,7 @@
       if (!items.length && !section[2]) return;
       var id = "fu-due-" + section[0];
       var box = el("div", { class: "fu-due-group fu-due-group-" + section[0], "data-fu-group": section[0] }, [
-        el("h3", { id: id, text: items.length ? _("{title} ({count})", { title: section[1], count: items.length }) : section[1] })
+        el("h3", { id: id, tabindex: "-1", text: items.length ? _("{title} ({count})", { title: section[1], count: items.length }) : section[1] })
       ]);
       if (!items.length) box.appendChild(el("p", { class: "fu-empty", text: section[2] }));
       else box.appendChild(el("ul", { class: "fu-due-list", "aria-labelledby": id }, items.map(dueItem)));
@@ -351,10 +408,10 @@
         ? _("needs a date to plan its follow-ups: {date}", { date: data.dates[row.missing] || row.missing })
         : step.title
     ]);
-    var flags = [];
-    if (step.optional) flags.push(_("optional"));
+    /* "optional", unless the step's title says so already. */
+    var flag = step.optional && step.title.toLowerCase().indexOf(_("optional").toLowerCase()) === -1;
     var meta = item.state === "undated" ? scenario.title
-      : whenText(row, item.state) + " \u00b7 " + scenario.title + (flags.length ? " \u00b7 " + flags.join(_(", ")) : "");
+      : whenText(row, item.state, item.at) + " \u00b7 " + scenario.title + (flag ? " \u00b7 " + _("optional") : "");
     var actions = el("p", { class: "fu-actions" });
     if (item.state === "undated") {
       actions.appendChild(button(_("Add the date"), "edit", { "data-app": app.id, "data-focus": "date-" + row.missing, "aria-describedby": titleId }));
@@ -392,43 +449,48 @@
 
   /* ---- The applications ---- */
 
-  function stepLine(row, day) {
-    var state = standing(row, day);
+  function stepLine(app, row, at) {
+    var state = standing(row, at);
     var text;
+    var undo = null;
     if (state === "done") {
-      text = row.mark.state === "sent" ? _("Done on {date}", { date: kit.showDate(kit.parseDate(row.mark.on), true) })
-        : _("Skipped on {date}", { date: kit.showDate(kit.parseDate(row.mark.on), true) });
+      var on = kit.showDate(kit.parseDate(row.mark.on), true);
+      text = row.mark.state === "sent" ? _("Done on {date}", { date: on }) : _("Skipped on {date}", { date: on });
+      undo = button(_("Undo"), "undo-step", { "data-app": app.id, "data-step": row.step.id, class: "md-button fu-small",
+        "aria-label": _("Undo: {step}", { step: row.step.title }) });
+    } else if (state === "past") {
+      text = _("Its time was over before this plan started ({date})", { date: kit.showMoment(row.plan.end) });
     } else if (state === "waiting") {
       text = _("After step {number}", { number: row.step.after_step });
     } else if (state === "undated") {
       text = _("Needs {date}", { date: data.dates[row.missing] || row.missing });
     } else {
-      text = whenText(row, state);
+      text = whenText(row, state, at);
       if (state === "overdue") text = _("Overdue: {when}", { when: text });
     }
     return el("li", { class: "fu-plan-" + state, "data-step": row.step.id }, [
       el("span", { class: "fu-plan-step", text: row.step.title }),
-      el("span", { class: "fu-plan-when", text: text })
+      el("span", { class: "fu-plan-when" }, [text, undo ? " " : null, undo])
     ]);
   }
 
   function renderApps() {
     var target = root.querySelector("[data-fu-apps]");
     target.textContent = "";
-    var day = kit.today();
+    var at = now();
     var open = store.applications.filter(function (a) { return !a.closed; });
     var closed = store.applications.filter(function (a) { return a.closed; });
-    open.forEach(function (app) { target.appendChild(card(app, day)); });
+    open.forEach(function (app) { target.appendChild(card(app, at)); });
     if (closed.length) {
       var list = el("details", { class: "fu-closed" }, [
         el("summary", { text: _("Closed applications ({count})", { count: closed.length }) })
       ]);
-      closed.forEach(function (app) { list.appendChild(card(app, day)); });
+      closed.forEach(function (app) { list.appendChild(card(app, at)); });
       target.appendChild(list);
     }
   }
 
-  function card(app, day) {
+  function card(app, at) {
     var scenario = scenarioOf(app);
     var where = place(app);
     var headingId = "fu-app-" + app.id;
@@ -454,7 +516,7 @@
     ]);
     if (scenario && !app.closed) {
       box.appendChild(el("p", { class: "fu-plan-title", text: _("Follow-up plan") }));
-      box.appendChild(el("ol", { class: "fu-plan" }, plan(app).map(function (row) { return stepLine(row, day); })));
+      box.appendChild(el("ol", { class: "fu-plan" }, plan(app).map(function (row) { return stepLine(app, row, at); })));
     }
     if (String(app.notes || "").trim()) box.appendChild(el("p", { class: "fu-app-notes", text: app.notes }));
     var actions = el("p", { class: "fu-actions" });
@@ -478,9 +540,12 @@
             (h.reply === "deadline" ? { label: _("Their decision date passed without news") } : null);
           var to = data.scenarios[h.to];
           return el("li", { text: _("{date}: {reply} \u2192 {scenario}", {
-            date: kit.showDate(kit.parseDate(h.on), true), reply: reply ? reply.label : h.reply, scenario: to ? to.title : h.to
+            date: kit.showDate(kit.parseDate(h.on), true),
+            reply: reply ? reply.label : h.reply === "edit" ? _("Changed with Edit") : h.reply,
+            scenario: to ? to.title : h.to
           }) });
-        }))
+        })),
+        el("p", {}, [button(_("Undo the last change"), "undo-move", Object.assign({ class: "md-button fu-small" }, describe))])
       ]));
     }
     return box;
@@ -575,8 +640,11 @@
   }
 
   function focusCard(id) {
-    var heading = root.querySelector("#fu-app-" + id);
-    if (heading) heading.focus();
+    var heading = root.querySelector("#fu-app-" + CSS.escape(id));
+    if (!heading) return;
+    var folded = heading.closest("details");
+    if (folded) folded.open = true;  /* a closed application's card */
+    heading.focus();
   }
 
   /* ---- Add and edit ---- */
@@ -728,6 +796,17 @@
     }
     error.textContent = "";
     form.elements.company.removeAttribute("aria-invalid");
+    var wrong = Array.prototype.filter.call(form.querySelectorAll("[data-fu-date-fields] input[type=date]"), function (input) {
+      input.removeAttribute("aria-invalid");
+      return input.value && !kit.validDate(input.value);
+    })[0];
+    if (wrong) {
+      var label = form.querySelector("label[for='" + wrong.id + "']").textContent;
+      wrong.setAttribute("aria-invalid", "true");
+      wrong.focus();
+      alertText(_("\u201c{label}\u201d is not a date this page can plan with; check the year.", { label: label }));
+      return;
+    }
     load();
     var app = editing ? find(editing) : null;
     var created = !app;
@@ -748,7 +827,7 @@
       else delete where[key];
     });
     var scenario = form.elements.scenario.value;
-    if (app.scenario && app.scenario !== scenario) app.steps = {};
+    if (app.scenario && app.scenario !== scenario) moveOn(app, scenario, { event: "moved", reply: "edit" });
     app.scenario = scenario;
     if (created) app.history[0].to = scenario;
     app.dates = app.dates || {};
@@ -786,37 +865,58 @@
       "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:" + kit.icsEscape(_("Follow-ups"))
     ];
     var sequence = Math.floor(Date.now() / 60000) - 29000000;
-    var now = stamp();
+    var dtstamp = stamp();
     var count = 0;
+    var event = function (app, scenario, row, number, cancelled) {
+      var start = row.plan.reminder;
+      var end = start.minutes === null ? { date: kit.addDays(start.date, 1), minutes: null } : kit.shift(start, "hours", 0.5);
+      var step = row.step;
+      var template = step.template && scenario.templates[step.template];
+      var summary = _("{step} ({company})", { step: step.title, company: name(app) });
+      lines.push(
+        "BEGIN:VEVENT",
+        "UID:" + app.id + "-" + number + "-" + step.id + "@followup-kit",
+        "SEQUENCE:" + sequence,
+        "DTSTAMP:" + dtstamp,
+        "DTSTART" + kit.icsStamp(start),
+        "DTEND" + kit.icsStamp(end)
+      );
+      if (cancelled) {
+        /* A reminder an earlier file added that is no longer wanted (done, skipped, replaced by
+           a move, or its application closed): the same UID, cancelled. */
+        lines.push("STATUS:CANCELLED", "SUMMARY:" + kit.icsEscape(summary), "TRANSP:TRANSPARENT", "END:VEVENT");
+        return;
+      }
+      var link = new URL(linkFor(app, step), window.location.href).href;
+      var description = _("{when} ({scenario}).", { when: step.when, scenario: scenario.title });
+      if (template) description += " " + _("Template: {title}.", { title: template.title });
+      description += " " + link;
+      lines.push(
+        "STATUS:CONFIRMED",
+        "SUMMARY:" + kit.icsEscape(summary),
+        "DESCRIPTION:" + kit.icsEscape(description),
+        "URL:" + link,
+        "TRANSP:TRANSPARENT",
+        "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + kit.icsEscape(step.title),
+        "TRIGGER;RELATED=START:" + (start.minutes === null ? "PT9H" : "-PT15M"),
+        "END:VALARM", "END:VEVENT"
+      );
+      count += 1;
+    };
     apps.forEach(function (app) {
-      if (app.closed || !scenarioOf(app)) return;
       var scenario = scenarioOf(app);
+      if (!scenario) return;
+      /* The rounds before the last move: what they still planned then is cancelled. */
+      moves(app).forEach(function (entry, number) {
+        var earlier = data.scenarios[entry.from];
+        if (!earlier) return;
+        plan(app, entry.from, entry.steps || {}).forEach(function (row) {
+          if (row.plan && !row.mark && !row.blocked) event(app, earlier, row, number, true);
+        });
+      });
       plan(app).forEach(function (row) {
-        if (row.mark || row.blocked || !row.plan) return;
-        var start = row.plan.reminder;
-        var end = start.minutes === null ? { date: kit.addDays(start.date, 1), minutes: null } : kit.shift(start, "hours", 0.5);
-        var step = row.step;
-        var template = step.template && scenario.templates[step.template];
-        var link = new URL(linkFor(app, step), window.location.href).href;
-        var description = _("{when} ({scenario}).", { when: step.when, scenario: scenario.title });
-        if (template) description += " " + _("Template: {title}.", { title: template.title });
-        description += " " + link;
-        lines.push(
-          "BEGIN:VEVENT",
-          "UID:" + app.id + "-" + round(app) + "-" + step.id + "@followup-kit",
-          "SEQUENCE:" + sequence,
-          "DTSTAMP:" + now,
-          "DTSTART" + kit.icsStamp(start),
-          "DTEND" + kit.icsStamp(end),
-          "SUMMARY:" + kit.icsEscape(_("{step} ({company})", { step: step.title, company: name(app) })),
-          "DESCRIPTION:" + kit.icsEscape(description),
-          "URL:" + link,
-          "TRANSP:TRANSPARENT",
-          "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:" + kit.icsEscape(step.title),
-          "TRIGGER;RELATED=START:" + (start.minutes === null ? "PT9H" : "-PT15M"),
-          "END:VALARM", "END:VEVENT"
-        );
-        count += 1;
+        if (!row.plan || row.blocked) return;
+        event(app, scenario, row, round(app), Boolean(app.closed || row.mark || row.past));
       });
     });
     lines.push("END:VCALENDAR");
@@ -831,7 +931,7 @@
   }
 
   function csvFile() {
-    var day = kit.today();
+    var at = now();
     var header = [_("Company"), _("Job title"), _("Contact"), _("Situation"), _("Status"), _("Next step"),
       _("Next step from"), _("Next step by"), _("Date you applied"), _("Interview date"),
       _("Employer's stated decision date"), _("Offer deadline"), _("Country"), _("Notes"), _("Last change")];
@@ -840,14 +940,14 @@
       var details = app.details || {};
       var scenario = scenarioOf(app);
       var next = app.closed ? null : plan(app).filter(function (row) {
-        return ["overdue", "now", "soon", "later"].indexOf(standing(row, day)) !== -1;
+        return PENDING.indexOf(standing(row, at)) !== -1;
       })[0];
       var dates = app.dates || {};
       rows.push([
         details.company, details.role, details.contact_name, scenario ? scenario.title : app.scenario,
         app.closed ? _("closed") : _("open"),
         next ? next.step.title : "",
-        next ? kit.isoDate(next.plan.start) : "", next ? kit.isoDate(next.plan.end) : "",
+        next ? kit.isoDate(next.plan.start.date) : "", next && next.plan.end ? kit.isoDate(next.plan.end.date) : "",
         dates.application, dates.interview, dates.decision_date, dates.offer_deadline,
         place(app).country, app.notes, String(app.updated || "").slice(0, 10)
       ]);
@@ -877,7 +977,7 @@
   }
 
   function isoDay(value, where) {
-    if (typeof value !== "string" || !DATE.test(value) || !kit.parseDate(value) || kit.isoDate(kit.parseDate(value)) !== value) {
+    if (!kit.validDate(value)) {
       throw new ImportProblem(_("{where} is not a date (YYYY-MM-DD).", { where: where }));
     }
     return value;
@@ -898,6 +998,23 @@
     return result;
   }
 
+  function cleanDates(raw, where) {
+    var dates = {};
+    Object.keys(mapping(raw, where + " \u203a dates")).forEach(function (key) {
+      var anchor = key.replace(/^time:/, "");
+      if (!Object.prototype.hasOwnProperty.call(data.dates, anchor)) {
+        throw new ImportProblem(_("{where} has a date named \u201c{key}\u201d, which no situation counts from.", { where: where, key: key.slice(0, 40) }));
+      }
+      if (key.indexOf("time:") === 0) {
+        if (typeof raw[key] !== "string" || !TIME.test(raw[key])) throw new ImportProblem(_("{where} has a time that is not HH:MM.", { where: where }));
+        dates[key] = raw[key];
+      } else {
+        dates[key] = isoDay(raw[key], where + " \u203a " + key);
+      }
+    });
+    return dates;
+  }
+
   function cleanApplication(raw, n, ids) {
     var where = _("Application {number}", { number: n });
     if (!kit.isObject(raw)) throw new ImportProblem(_("{where} is not an application.", { where: where }));
@@ -909,19 +1026,7 @@
     if (typeof raw.scenario !== "string" || !SLUG.test(raw.scenario) || !data.scenarios[raw.scenario]) {
       throw new ImportProblem(_("{where}: the situation \u201c{id}\u201d is not on this site.", { where: where, id: String(raw.scenario).slice(0, 60) }));
     }
-    var dates = {};
-    Object.keys(mapping(raw.dates, where + " \u203a dates")).forEach(function (key) {
-      var anchor = key.replace(/^time:/, "");
-      if (!Object.prototype.hasOwnProperty.call(data.dates, anchor)) {
-        throw new ImportProblem(_("{where} has a date named \u201c{key}\u201d, which no situation counts from.", { where: where, key: key.slice(0, 40) }));
-      }
-      if (key.indexOf("time:") === 0) {
-        if (typeof raw.dates[key] !== "string" || !TIME.test(raw.dates[key])) throw new ImportProblem(_("{where} has a time that is not HH:MM.", { where: where }));
-        dates[key] = raw.dates[key];
-      } else {
-        dates[key] = isoDay(raw.dates[key], where + " \u203a " + key);
-      }
-    });
+    var dates = cleanDates(raw.dates, where);
     var steps = {};
     var scenario = data.scenarios[raw.scenario];
     Object.keys(mapping(raw.steps, where + " \u203a steps")).forEach(function (key) {
@@ -944,6 +1049,7 @@
           clean[field] = value;
         }
       });
+      if (entry.dates !== undefined) clean.dates = cleanDates(entry.dates, where + " \u203a history");
       if (entry.steps !== undefined) {
         clean.steps = {};
         Object.keys(mapping(entry.steps, where + " \u203a history")).forEach(function (key) {
@@ -1055,16 +1161,43 @@
     if (!app) return;
     var step = target.getAttribute("data-step");
     if (action === "sent" || action === "skip") {
+      var row = plan(app).filter(function (r) { return r.step.id === step; })[0];
+      if (!row) return;
+      /* Focus goes on to the item that takes this one's place in the list. */
+      var items = Array.prototype.slice.call(root.querySelectorAll("[data-fu-today] li.fu-due"));
+      var position = items.indexOf(target.closest("li.fu-due"));
       app.steps = app.steps || {};
       app.steps[step] = { state: action === "sent" ? "sent" : "skipped", on: todayIso() };
       touch(app);
       persist();
-      var row = plan(app).filter(function (r) { return r.step.id === step; })[0];
       renderAll();
-      root.querySelector("#fu-today-title").focus();
-      status(action === "sent"
-        ? _("Marked as done for {name}: {step}.", { name: name(app), step: row.step.title })
-        : _("Skipped for {name}: {step}.", { name: name(app), step: row.step.title }));
+      var after = root.querySelectorAll("[data-fu-today] li.fu-due");
+      var next = position >= 0 && after.length ? after[Math.min(position, after.length - 1)].querySelector("a, button") : null;
+      (next || root.querySelector("#fu-today-title")).focus();
+      var template = row.step.template && scenarioOf(app).templates[row.step.template];
+      status(action === "skip" ? _("Skipped for {name}: {step}. Undo it under the application.", { name: name(app), step: row.step.title })
+        : template ? _("Marked as sent for {name}: {step}.", { name: name(app), step: row.step.title })
+        : _("Marked as done for {name}: {step}.", { name: name(app), step: row.step.title }));
+    } else if (action === "undo-step") {
+      if (!app.steps || !app.steps[step]) return;
+      delete app.steps[step];
+      touch(app);
+      persist();
+      renderAll();
+      focusCard(app.id);
+      status(_("Undone: {step} is to do again for {name}.", { name: name(app), step: plan(app).filter(function (r) { return r.step.id === step; })[0].step.title }));
+    } else if (action === "undo-move") {
+      var last = moves(app).pop();
+      if (!last || !data.scenarios[last.from]) return;
+      app.history.splice(app.history.lastIndexOf(last), 1);
+      app.scenario = last.from;
+      app.steps = last.steps || {};
+      if (last.dates) app.dates = last.dates;
+      touch(app);
+      persist();
+      renderAll();
+      focusCard(app.id);
+      status(_("Undone: {name} is back at \u201c{scenario}\u201d.", { name: name(app), scenario: data.scenarios[app.scenario].title }));
     } else if (action === "deadline") {
       var to = target.getAttribute("data-to");
       if (!data.scenarios[to]) return;
@@ -1097,7 +1230,7 @@
         status(_("{name} has nothing planned yet: add the dates it counts from with Edit.", { name: name(app) }));
         return;
       }
-      kit.download(app.id + "-follow-ups.ics", "text/calendar", single.text);
+      kit.download(fileName(app) + "-follow-ups.ics", "text/calendar", single.text);
       status(single.count === 1
         ? _("Calendar file with 1 reminder for {name} downloaded: open it to add it.", { name: name(app) })
         : _("Calendar file with {count} reminders for {name} downloaded: open it to add them.", { count: single.count, name: name(app) }));
@@ -1154,13 +1287,12 @@
 
   /* ---- Offline: the page's own service worker keeps the page and what it loaded ---- */
 
-  function registerWorker() {
-    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
-    var worker = root.getAttribute("data-fu-worker");
+  /* Ask the worker to keep the page, what it loaded and the holiday files of the countries in
+     use (again whenever another country comes into use); `first` marks the page ready offline
+     once they are kept. */
+  function keepOffline(first) {
     if (!worker) return;
-    navigator.serviceWorker.register(new URL(worker, window.location.href).href).then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(function (registration) {
+    worker.then(function (registration) {
       var urls = [window.location.href.split(/[?#]/)[0]];
       var script = document.querySelector("script[data-fu-tracker-script]");
       document.querySelectorAll("script[src], link[rel=stylesheet][href]").forEach(function (node) {
@@ -1170,9 +1302,22 @@
         urls.push(new URL("holidays/" + file + ".json", script ? script.src : window.location.href).href);
       });
       var channel = new MessageChannel();
-      channel.port1.onmessage = function () { root.setAttribute("data-fu-offline", "ready"); };
+      if (first) channel.port1.onmessage = function () { root.setAttribute("data-fu-offline", "ready"); };
       registration.active.postMessage({ type: "cache", urls: urls }, [channel.port2]);
     }).catch(function () { /* without the worker the page works online as before */ });
+  }
+
+  var worker = null;
+
+  function registerWorker(calendarsLoaded) {
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    var address = root.getAttribute("data-fu-worker");
+    if (!address) return;
+    worker = navigator.serviceWorker.register(new URL(address, window.location.href).href).then(function () {
+      return navigator.serviceWorker.ready;
+    });
+    worker.catch(function () { worker = null; });
+    calendarsLoaded.then(function () { keepOffline(true); });
   }
 
   /* ---- The page ---- */
@@ -1258,8 +1403,7 @@
       if (!form.hidden) fillCountries({ country: form.elements.country.value, region: form.elements.region.value });
       renderApps();
     }, function () { /* countries by code only */ });
-    loadCalendars();
-    registerWorker();
+    registerWorker(loadCalendars());
   }
 
   window.followupTracker = Object.freeze({ init: init });

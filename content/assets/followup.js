@@ -145,6 +145,13 @@
     return role ? _("{company}, {role}", { company: company, role: role }) : company;
   }
 
+  /* A real calendar date, YYYY-MM-DD, within years a plan can use (a date field takes a
+     six-digit year if one is typed). */
+  function validDate(text) {
+    var date = typeof text === "string" ? parseDate(text) : null;
+    return Boolean(date) && isoDate(date) === text && date.getUTCFullYear() >= 1990 && date.getUTCFullYear() <= 2200;
+  }
+
   /* Today in the reader's time zone, as a calendar date (UTC midnight, like parseDate). */
   function today() {
     var now = new Date();
@@ -1007,11 +1014,13 @@
         picker.addEventListener("change", function () {
           store = loadApplications();
           if (picker.value === NEW_APPLICATION) {
+            /* The country the planner counts with now, so every edition counts the same days. */
             var place = load(STORE_CALENDAR);
+            var known = /^[A-Z]{2}$/.test(place.country || "");
             var app = {
               id: newId(), scenario: data.id, details: {}, dates: {}, steps: {}, notes: "",
-              country: /^[A-Z]{2}$/.test(place.country || "") ? place.country : "",
-              region: typeof place.region === "string" ? place.region : "",
+              country: known ? place.country : /^[A-Z]{2}$/.test(String(edition.country || "")) ? edition.country : DEFAULT_COUNTRY,
+              region: known && typeof place.region === "string" ? place.region : "",
               created: isoDate(today()), updated: new Date().toISOString(), closed: null,
               history: [{ on: isoDate(today()), event: "created", to: data.id }]
             };
@@ -1114,6 +1123,7 @@
           saveApplications(store);
           application = app;
           showMarkButtons();
+          if (mark.hidden) actions.querySelector("button, a").focus();  /* it hid itself */
           announce(status, _("Marked as sent for {name}: {step}. My applications plans the next step from today.", {
             name: applicationName(app), step: step.title
           }));
@@ -1271,7 +1281,8 @@
       dateInputs.forEach(function (input) {
         input.value = dates[input.getAttribute("data-fu-anchor")] || "";
         input.addEventListener("input", function () {
-          dates[input.getAttribute("data-fu-anchor")] = input.value;
+          /* A date with a mistyped year is not kept (nor planned with) until it is a date. */
+          dates[input.getAttribute("data-fu-anchor")] = validDate(input.value) ? input.value : "";
           saveDates();
           showDates();
           if (input.value) useCalendar();
@@ -1328,7 +1339,7 @@
       _: _, edition: function () { return edition; }, pageLanguage: pageLanguage,
       load: load, save: save, forgetAll: forgetAll, announce: announce, isObject: isObject,
       loadApplications: loadApplications, saveApplications: saveApplications,
-      applicationName: applicationName, today: today, PROFILE_KEYS: PROFILE_KEYS,
+      applicationName: applicationName, today: today, validDate: validDate, PROFILE_KEYS: PROFILE_KEYS,
       STORE_CALENDAR: STORE_CALENDAR, DEFAULT_COUNTRY: DEFAULT_COUNTRY,
       parseDate: parseDate, isoDate: isoDate, addDays: addDays, shift: shift, awake: awake,
       makeCalendar: makeCalendar, WEEKDAYS_ONLY: WEEKDAYS_ONLY, holidaysFile: holidaysFile,
