@@ -72,7 +72,7 @@
     return el("button", attributes);
   }
 
-  /* Said politely, and shown at the bottom of the screen for a while (the region stays in the
+  /* Said politely, and shown at the bottom of the screen for a few seconds (the region stays in the
      page, so a screen reader has read it by then). */
   var statusTimer = null;
 
@@ -82,7 +82,7 @@
     window.clearTimeout(statusTimer);
     statusTimer = window.setTimeout(function () {
       if (region.textContent === message) region.textContent = "";
-    }, 12000);
+    }, 7000);
   }
 
   function alertText(message) {
@@ -449,28 +449,30 @@
 
   /* ---- The applications ---- */
 
+  /* A step on its application's card, with what it can do there: undo a mark, or mark as done
+     (a step done already, or late; later steps then count from today). */
   function stepLine(app, row, at) {
     var state = standing(row, at);
     var text;
-    var undo = null;
+    var control = null;
+    var small = { "data-app": app.id, "data-step": row.step.id, class: "md-button fu-small" };
     if (state === "done") {
       var on = kit.showDate(kit.parseDate(row.mark.on), true);
       text = row.mark.state === "sent" ? _("Done on {date}", { date: on }) : _("Skipped on {date}", { date: on });
-      undo = button(_("Undo"), "undo-step", { "data-app": app.id, "data-step": row.step.id, class: "md-button fu-small",
-        "aria-label": _("Undo: {step}", { step: row.step.title }) });
-    } else if (state === "past") {
-      text = _("Its time was over before this plan started ({date})", { date: kit.showMoment(row.plan.end) });
+      control = button(_("Undo"), "undo-step", Object.assign({ "aria-label": _("Undo: {step}", { step: row.step.title }) }, small));
     } else if (state === "waiting") {
       text = _("After step {number}", { number: row.step.after_step });
     } else if (state === "undated") {
       text = _("Needs {date}", { date: data.dates[row.missing] || row.missing });
     } else {
-      text = whenText(row, state, at);
-      if (state === "overdue") text = _("Overdue: {when}", { when: text });
+      text = state === "past" ? _("Its time was over before this plan started ({date})", { date: kit.showMoment(row.plan.end) })
+        : state === "overdue" ? _("Overdue: {when}", { when: whenText(row, state, at) })
+        : whenText(row, state, at);
+      control = button(_("Mark as done"), "sent", Object.assign({ "aria-label": _("Mark as done: {step}", { step: row.step.title }) }, small));
     }
     return el("li", { class: "fu-plan-" + state, "data-step": row.step.id }, [
       el("span", { class: "fu-plan-step", text: row.step.title }),
-      el("span", { class: "fu-plan-when" }, [text, undo ? " " : null, undo])
+      el("span", { class: "fu-plan-when" }, [text, control ? " " : null, control])
     ]);
   }
 
@@ -911,7 +913,7 @@
         var earlier = data.scenarios[entry.from];
         if (!earlier) return;
         plan(app, entry.from, entry.steps || {}).forEach(function (row) {
-          if (row.plan && !row.mark && !row.blocked) event(app, earlier, row, number, true);
+          if (row.plan && !row.blocked) event(app, earlier, row, number, true);
         });
       });
       plan(app).forEach(function (row) {
@@ -1173,7 +1175,8 @@
       renderAll();
       var after = root.querySelectorAll("[data-fu-today] li.fu-due");
       var next = position >= 0 && after.length ? after[Math.min(position, after.length - 1)].querySelector("a, button") : null;
-      (next || root.querySelector("#fu-today-title")).focus();
+      if (target.closest(".fu-app")) focusCard(app.id);
+      else (next || root.querySelector("#fu-today-title")).focus();
       var template = row.step.template && scenarioOf(app).templates[row.step.template];
       status(action === "skip" ? _("Skipped for {name}: {step}. Undo it under the application.", { name: name(app), step: row.step.title })
         : template ? _("Marked as sent for {name}: {step}.", { name: name(app), step: row.step.title })
