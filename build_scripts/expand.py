@@ -597,6 +597,27 @@ def _keys(*texts: tuple[Segment, ...]) -> list[str]:
     return list(dict.fromkeys(seg.key for text in texts for seg in text if seg.key))
 
 
+def timeline_data(scenario: ScenarioView) -> list[dict]:
+    """A scenario's steps as plain data (what the page scripts plan with)."""
+    return [
+        {
+            "id": step.id,
+            "title": step.title,
+            "anchor": step.anchor,
+            "after_step": step.after_step,
+            "unit": step.unit,
+            "earliest": step.earliest,
+            "ideal": step.ideal,
+            "latest": step.latest,
+            "when": step.when,
+            "template": step.template.id if step.template else None,
+            "optional": step.optional,
+            "ours": step.ours,
+        }
+        for step in scenario.steps
+    ]
+
+
 def scenario_data(scenario: ScenarioView) -> dict:
     """One scenario as plain data: for templates.json and for the interactive scenario page."""
     return {
@@ -608,23 +629,7 @@ def scenario_data(scenario: ScenarioView) -> dict:
         "body_words": {"min": scenario.min_words, "max": scenario.max_words},
         "avoid": list(scenario.avoid),
         "anchors": {a: _(ANCHOR_INPUT_LABELS[a]) for a in scenario.anchors},
-        "timeline": [
-            {
-                "id": step.id,
-                "title": step.title,
-                "anchor": step.anchor,
-                "after_step": step.after_step,
-                "unit": step.unit,
-                "earliest": step.earliest,
-                "ideal": step.ideal,
-                "latest": step.latest,
-                "when": step.when,
-                "template": step.template.id if step.template else None,
-                "optional": step.optional,
-                "ours": step.ours,
-            }
-            for step in scenario.steps
-        ],
+        "timeline": timeline_data(scenario),
         "placeholders": {
             p.key: {"label": p.label, "help": p.help, "example": p.example}
             for p in scenario.placeholders

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .expand import Site
+from .expand import Site, timeline_data
 from .i18n import _, messages
 from .links import TRACKER_PAGE, page_link, page_url, template_heading, tracker_worker
 from .options import BuildOptions
@@ -51,23 +51,7 @@ def tracker_data(site: Site, directory_urls: bool = True) -> dict:
                 "category": s.category,
                 "page": page,
                 "anchors": list(s.anchors),
-                "timeline": [
-                    {
-                        "id": step.id,
-                        "title": step.title,
-                        "when": step.when,
-                        "anchor": step.anchor,
-                        "after_step": step.after_step,
-                        "unit": step.unit,
-                        "earliest": step.earliest,
-                        "ideal": step.ideal,
-                        "latest": step.latest,
-                        "template": step.template.id if step.template else None,
-                        "optional": step.optional,
-                        "ours": step.ours,
-                    }
-                    for step in s.steps
-                ],
+                "timeline": timeline_data(s),
                 "templates": {
                     t.id: {"title": t.title, "link": f"{page}#{template_heading(t.id)}"}
                     for t in s.templates
