@@ -116,7 +116,8 @@ def scenario_yaml(index: int, rng: random.Random) -> str:
             f"    body: |\n{body_lines}\n"
         )
     sources = "".join(
-        f"  - id: s{s}\n    title: Source {s}\n    publisher: Example\n"
+        f"  - id: s{s}\n    title: Source {s}\n    publisher: Example\n    kind: university\n"
+        f"    claim: {sentence(rng, 9)}\n    checked: 2026-11-30\n"
         f"    url: https://example.org/{sid}/{s}\n"
         for s in range(3)
     )
@@ -139,7 +140,9 @@ def scenario_yaml(index: int, rng: random.Random) -> str:
     )
 
 
-def make_project(target: Path, n: int) -> Path:
+def make_project(target: Path, n: int, languages: tuple[str, ...] = ("en",)) -> Path:
+    """A copy of this project with `n` synthetic scenarios instead of the built-in ones, built
+    in the editions `languages` (the first is the default one)."""
     target.mkdir(parents=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
@@ -148,20 +151,35 @@ def make_project(target: Path, n: int) -> Path:
         else:
             shutil.copy2(source, target / part)
     (target / "build_scripts").symlink_to(ROOT / "build_scripts", target_is_directory=True)
-    scenarios = target / "content" / "scenarios"
-    for old in scenarios.glob("*.yml"):
+    config = target / "mkdocs.yml"
+    config.write_text(
+        re.sub(
+            r"(?m)^(\s*languages:).*$",
+            lambda m: f"{m.group(1)} [{', '.join(languages)}]",
+            config.read_text(encoding="utf-8"),
+        ),
+        encoding="utf-8",
+    )
+    content = target / "content"
+    # The synthetic scenarios replace the built-in ones and their translations (an edition
+    # without a translation of a scenario shows the default language's text).
+    for old in content.glob("*/scenarios/*.yml"):
         old.unlink()
-    # The guide's pages link to built-in scenarios, which the synthetic ones replace: point
-    # those links at the scenario index, so that the project builds with --strict (as
-    # `followup build` does).
-    for page in (target / "content").glob("*.md"):
+    for old in (content / "scenarios").glob("*.yml"):
+        old.unlink()
+    # The guide's pages link to built-in scenarios: point those links at the scenario index,
+    # so that the project builds with --strict (as `followup build` does).
+    for page in [*content.glob("*.md"), *content.glob("*/*.md")]:
         text = page.read_text(encoding="utf-8")
         page.write_text(
-            re.sub(r"\(scenarios/[a-z0-9-]+\.md(#[^)]*)?\)", "(scenarios/index.md)", text)
+            re.sub(r"\(((?:\.\./)*)scenarios/[a-z0-9-]+\.md(#[^)]*)?\)", r"(\1scenarios/index.md)", text),
+            encoding="utf-8",
         )
     rng = random.Random(20261125)
     for i in range(n):
-        (scenarios / f"bench-{i:04d}.yml").write_text(scenario_yaml(i, rng), encoding="utf-8")
+        (content / "scenarios" / f"bench-{i:04d}.yml").write_text(
+            scenario_yaml(i, rng), encoding="utf-8"
+        )
     return target
 
 
@@ -262,9 +280,18 @@ def export_plain(project: Path, target: Path, with_pdf_plugin: bool) -> Path:
     import build_scripts
     from build_scripts import render_site, templating
 
-    site = build_scripts.load_site(build_scripts.Project.from_root(project))
+    source = build_scripts.Project.from_root(project)
+    site = build_scripts.load_site(source)
     docs = target / "docs"
-    shutil.copytree(project / "content", docs, ignore=shutil.ignore_patterns("scenarios", "schema"))
+    # The default edition only: other languages' folders stay out, as do the scenario files
+    # (their pages are written below) and the home page's own template.
+    others = source.languages[1:]
+    shutil.copytree(
+        project / "content", docs, ignore=shutil.ignore_patterns("scenarios", "schema", *others)
+    )
+    for page in docs.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"(?m)^template: .*\n", "", text), encoding="utf-8")
     for page in render_site.render(site, project / "templates"):
         path = docs / page.src_uri
         path.parent.mkdir(parents=True, exist_ok=True)
