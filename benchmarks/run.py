@@ -37,6 +37,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import build_scripts  # noqa: E402 - from this checkout, also when run as a script
+
 PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "site_overrides")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -161,6 +165,10 @@ def make_project(target: Path, n: int, languages: tuple[str, ...] = ("en",)) -> 
         encoding="utf-8",
     )
     content = target / "content"
+    # An edition left out is a folder of pages MkDocs would otherwise publish as plain pages.
+    for edition in build_scripts.Project.from_root(ROOT).languages[1:]:
+        if edition not in languages:
+            shutil.rmtree(content / edition)
     # The synthetic scenarios replace the built-in ones and their translations (an edition
     # without a translation of a scenario shows the default language's text).
     for old in content.glob("*/scenarios/*.yml"):
@@ -172,7 +180,11 @@ def make_project(target: Path, n: int, languages: tuple[str, ...] = ("en",)) -> 
     for page in [*content.glob("*.md"), *content.glob("*/*.md")]:
         text = page.read_text(encoding="utf-8")
         page.write_text(
-            re.sub(r"\(((?:\.\./)*)scenarios/[a-z0-9-]+\.md(#[^)]*)?\)", r"(\1scenarios/index.md)", text),
+            re.sub(
+                r"\(((?:\.\./)*)scenarios/[a-z0-9-]+\.md(#[^)]*)?\)",
+                r"(\1scenarios/index.md)",
+                text,
+            ),
             encoding="utf-8",
         )
     rng = random.Random(20261125)
@@ -252,7 +264,7 @@ def serve_reload(project: Path, scenario: Path, edits: int = 3) -> float | None:
     try:
         deadline = time.monotonic() + 600
         while "Scenario" not in page():
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or proc.poll() is not None:
                 return None
             time.sleep(0.2)
         text = scenario.read_text()
@@ -263,7 +275,7 @@ def serve_reload(project: Path, scenario: Path, edits: int = 3) -> float | None:
             start = time.monotonic()
             scenario.write_text(text.replace("title: Scenario", f"title: {marker}", 1))
             while marker not in page():
-                if time.monotonic() - start > 600:
+                if time.monotonic() - start > 600 or proc.poll() is not None:
                     return None
                 time.sleep(0.05)
             times.append(time.monotonic() - start)
@@ -276,8 +288,6 @@ def serve_reload(project: Path, scenario: Path, edits: int = 3) -> float | None:
 
 def export_plain(project: Path, target: Path, with_pdf_plugin: bool) -> Path:
     """The same generated pages as a plain MkDocs + Material project (no hooks)."""
-    sys.path.insert(0, str(ROOT))
-    import build_scripts
     from build_scripts import render_site, templating
 
     source = build_scripts.Project.from_root(project)
@@ -330,17 +340,55 @@ OTHER_ENGINES = {
 variable that may name each one's command, and the arguments of a build."""
 
 
-def find_engines() -> dict[str, list[str]]:
-    """The build command of each other engine that is installed; a note for each that is not."""
+ENGINE_PACKAGES = {
+    "zensical": ["zensical>=0.0.70,<1"],
+    "properdocs": ["properdocs>=1.6,<2", "mkdocs-material>=9.6,<10"],
+}
+"""What each other engine's own virtual environment needs to build the exported project."""
+
+
+def engines_home() -> Path:
+    """Where the benchmark keeps the other engines' virtual environments (beside the build
+    cache: $XDG_CACHE_HOME or ~/.cache, then followup-kit/bench-engines)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "followup-kit" / "bench-engines"
+
+
+def install_engine(name: str) -> str | None:
+    """The command of `name` in its own virtual environment, created (and the engine installed
+    from the package index) the first time; None, with a note, when that fails."""
+    venv = engines_home() / name
+    command = venv / "bin" / name
+    if command.is_file():
+        return str(command)
+    print(f"installing {name} into {venv} (once)", file=sys.stderr)
+    steps = [
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *ENGINE_PACKAGES[name]],
+    ]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(f"{name} could not be installed: {done.stderr.strip()[-300:]}", file=sys.stderr)
+            shutil.rmtree(venv, ignore_errors=True)
+            return None
+    return str(command)
+
+
+def find_engines(install: bool) -> dict[str, list[str]]:
+    """The build command of each other engine: named by its variable, else on PATH, else (when
+    `install`) in a virtual environment of its own; a note for each that is missing."""
     found = {}
     for name, (variable, arguments) in OTHER_ENGINES.items():
         command = os.environ.get(variable) or shutil.which(name)
+        if not command and install:
+            command = install_engine(name)
         if command:
             found[name] = [command, *arguments]
         else:
             print(
-                f"{name} not found (put it on PATH or set {variable}=/path/to/{name}): "
-                "its row is skipped",
+                f"{name} not found (put it on PATH, set {variable}=/path/to/{name}, or run "
+                "without --no-install-engines): its row is skipped",
                 file=sys.stderr,
             )
     return found
@@ -356,7 +404,7 @@ def engine_version(name: str, command: list[str]) -> str:
     return f"{name} {version}"
 
 
-def run_size(n: int, work: Path, skip_plugin_above: int, engines: dict[str, list[str]]) -> dict:
+def run_size(n: int, work: Path, args: argparse.Namespace, engines: dict[str, list[str]]) -> dict:
     print(f"N={n}: generating", file=sys.stderr)
     project = make_project(work / f"n{n}", n)
     cache = work / f"cache{n}"
@@ -384,6 +432,7 @@ def run_size(n: int, work: Path, skip_plugin_above: int, engines: dict[str, list
     results["one_edit"] = measure(build, project, env)
     print(f"N={n}: serve reload", file=sys.stderr)
     results["serve_reload"] = {"seconds": serve_reload(project, first)}
+    results |= run_editions(n, work, args)
     plain = export_plain(project, work / f"plain{n}", with_pdf_plugin=False)
     print(f"N={n}: plain Material", file=sys.stderr)
     results["material"] = measure(build, plain, ENV)
@@ -393,13 +442,63 @@ def run_size(n: int, work: Path, skip_plugin_above: int, engines: dict[str, list
         shutil.rmtree(plain / ".cache", ignore_errors=True)
         print(f"N={n}: {name}", file=sys.stderr)
         results[name] = measure(command, plain, ENV)
-    if has_mkdocs_to_pdf() and n <= skip_plugin_above:
+    if has_mkdocs_to_pdf() and n <= args.plugin_max:
         plugin = export_plain(project, work / f"plugin{n}", with_pdf_plugin=True)
         print(f"N={n}: mkdocs-to-pdf", file=sys.stderr)
         results["mkdocs_to_pdf"] = measure(build, plugin, ENV) | pdf_figures(
             plugin / "site" / "pdf" / "document.pdf"
         )
     return results
+
+
+def run_editions(n: int, work: Path, args: argparse.Namespace) -> dict[str, dict]:
+    """The same pages in two editions (English at the root, German under /de/, which shows the
+    synthetic scenarios' English text): a full build, a site-only build and a no-op rebuild up
+    to --editions-max scenarios, the site-only build above it; then what a reader's search costs
+    on that site, in each language."""
+    project = make_project(work / f"n{n}-editions", n, ("en", "de"))
+    env = {**ENV, "FOLLOWUP_CACHE_DIR": str(work / f"cache{n}-editions")}
+    build = [sys.executable, "-m", "mkdocs", "build"]
+    results: dict[str, dict] = {}
+    if n <= args.editions_max:
+        print(f"N={n}: two editions, full build", file=sys.stderr)
+        results["editions_full"] = measure(build, project, env) | pdf_figures(
+            project / "site" / "de" / "downloads" / "follow-up-guide.pdf"
+        )
+    print(f"N={n}: two editions, site only", file=sys.stderr)
+    results["editions_site_only"] = measure(build, project, {**env, "FOLLOWUP_PDF": "off"})
+    if n <= args.editions_max:
+        print(f"N={n}: two editions, no-op rebuild", file=sys.stderr)
+        results["editions_noop"] = measure(build, project, env)
+    if args.search:
+        results |= search_rows(n, project / "site")
+    return results
+
+
+SEARCH_LANGUAGES = {"en": "", "de": "de/"}
+"""Each edition whose search is measured, and where its pages are in the site."""
+
+
+def search_rows(n: int, site: Path) -> dict[str, dict]:
+    """What a reader's search costs in each edition of `site` (benchmarks/search.py, in
+    Chromium slowed down four times); a note instead when it cannot run here."""
+    try:
+        from search import search_figures
+    except ImportError as error:
+        return {"search": {"error": f"search not measured: {error}"}}
+    rows = {}
+    for language, prefix in SEARCH_LANGUAGES.items():
+        print(f"N={n}: search ({language})", file=sys.stderr)
+        page = f"{prefix}scenarios/bench-{n // 2:04d}/"
+        try:
+            rows[f"search_{language}"] = search_figures(site, SEARCH_QUERY, page=page)
+        except Exception as error:  # a browser that cannot start is a note, not a crash
+            rows[f"search_{language}"] = {"error": f"{type(error).__name__}: {error}"[:300]}
+    return rows
+
+
+SEARCH_QUERY = "scenario"
+"""A word of every synthetic scenario's title."""
 
 
 PAGE_SCRIPTS = ("followup.js", "followup-tracker.js", "followup-sw.js")
@@ -454,13 +553,22 @@ def table(all_results: dict[int, dict]) -> str:
             if "followup_noop" in r
             else "",
             "one_edit": f"{ratio(r['one_edit'], r['full'])} x full build",
+            "editions_full": f"{ratio(r.get('editions_full', {}), r['full'])} x one edition",
+            "editions_site_only": f"{ratio(r['editions_site_only'], r['site_only'])} x one edition"
+            if "editions_site_only" in r
+            else "",
+            "editions_noop": f"{ratio(r.get('editions_noop', {}), r['editions_site_only'])} x "
+            "two editions' site only"
+            if "editions_site_only" in r
+            else "",
         }
         for name in OTHER_ENGINES:
             if name in r:
                 notes[name] = f"{ratio(r[name], r['material'])} x plain Material"
         for what, figures in r.items():
             if "error" in figures:
-                rows.append(f"| {n} | {what} | failed | | | | {figures['error'][:60]} |")
+                reason = figures["error"].strip().splitlines()[-1:] or [""]
+                rows.append(f"| {n} | {what} | failed | | | | {reason[0][:80]} |")
                 continue
             rows.append(
                 f"| {n} | {what} | {figures.get('seconds', '')} | {figures.get('peak_mib', '')} | "
@@ -492,6 +600,89 @@ def table(all_results: dict[int, dict]) -> str:
     return "\n".join(rows)
 
 
+TARGETS = (
+    # (what, how the figure is worked out from the results, the bound, unit)
+    ("full build at N=100 / mkdocs-to-pdf", 100, ("full", "mkdocs_to_pdf"), 0.33, "x"),
+    ("guide PDF at N=100 (tagged, outline, form fields)", 100, ("full", "pdf_mb"), 1.5, "MB"),
+    ("site-only build at N=1000 / plain Material", 1000, ("site_only", "material"), 0.35, "x"),
+    (
+        "search at N=1000, downloaded before the first result (en)",
+        1000,
+        ("search_en", "mb"),
+        1.0,
+        "MB",
+    ),
+    (
+        "search at N=1000, downloaded before the first result (de)",
+        1000,
+        ("search_de", "mb"),
+        1.0,
+        "MB",
+    ),
+    (
+        "search at N=1000, a query, CPU slowed down 4x (en)",
+        1000,
+        ("search_en", "query_ms"),
+        100,
+        "ms",
+    ),
+    (
+        "search at N=1000, a query, CPU slowed down 4x (de)",
+        1000,
+        ("search_de", "query_ms"),
+        100,
+        "ms",
+    ),
+    ("two editions at N=100, full build / one edition", 100, ("editions_full", "full"), 2.1, "x"),
+    (
+        "two editions at N=100, no-op rebuild / site-only build",
+        100,
+        ("editions_noop", "editions_site_only"),
+        1.1,
+        "x",
+    ),
+    (
+        "no-op rebuild / site-only build, one edition (every N)",
+        None,
+        ("noop", "site_only"),
+        1.1,
+        "x",
+    ),
+)
+"""The issue's targets: each figure must be at most its bound."""
+
+
+def target_figure(results: dict[int, dict], n: int | None, how: tuple[str, str]) -> float | None:
+    """One target's figure: a ratio of two rows' seconds, or a figure of one row (PDF MB,
+    search MB or ms); for n None, the worst over every N."""
+    if n is None:
+        figures = [target_figure(results, size, how) for size in results]
+        figures = [f for f in figures if f is not None]
+        return max(figures) if figures else None
+    row = results.get(n, {})
+    first, second = how
+    if "error" in row.get(first, {"error": ""}):
+        return None
+    if second in row:
+        text = ratio(row[first], row[second])
+        return float(text) if text else None
+    value = row[first].get(second)
+    return float(value) if value is not None else None
+
+
+def targets_table(results: dict[int, dict]) -> str:
+    rows = ["| target | bound | figure | |", "| --- | ---: | ---: | --- |"]
+    for what, n, how, bound, unit in TARGETS:
+        figure = target_figure(results, n, how)
+        if figure is None:
+            verdict, shown = "not measured", ""
+        else:
+            verdict = "met" if figure <= bound else "missed"
+            shown = f"{figure:g} {unit}"
+        rows.append(f"| {what} | <= {bound:g} {unit} | {shown} | {verdict} |")
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[4, 100])
@@ -501,28 +692,62 @@ def main() -> int:
         default=100,
         help="skip mkdocs-to-pdf above this N (it took over 13 minutes at N=1000)",
     )
+    parser.add_argument(
+        "--editions-max",
+        type=int,
+        default=100,
+        help="above this N, build the two editions' site only (no full build, no no-op)",
+    )
+    parser.add_argument(
+        "--no-search", dest="search", action="store_false", help="do not measure the search"
+    )
+    parser.add_argument(
+        "--no-install-engines",
+        dest="install_engines",
+        action="store_false",
+        help="do not install Zensical and ProperDocs when they are missing",
+    )
     args = parser.parse_args()
     results: dict[int, dict] = {}
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = machine_description()
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
-    engines = find_engines()
+    engines = find_engines(args.install_engines)
     scripts = script_sizes()
     if engines:
         machine += "; " + ", ".join(engine_version(*engine) for engine in engines.items())
     with tempfile.TemporaryDirectory(prefix="followup-bench-") as work:
         for n in args.sizes:
-            results[n] = run_size(n, Path(work), args.plugin_max, engines)
+            results[n] = run_size(n, Path(work), args, engines)
             # Written after each size, so that a long run that stops keeps what it measured.
             report = (
                 f"Benchmark of {dt.date.today().isoformat()} on {machine}\n\n{table(results)}\n"
-                f"\n{script_table(scripts)}\n"
+                f"\nTargets:\n\n{targets_table(results)}\n\n{script_table(scripts)}\n"
             )
             (out / "latest.md").write_text(report, encoding="utf-8")
             figures = {"machine": machine, "results": results, "page_scripts": scripts}
             (out / "latest.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(report)
     return 0
+
+
+def machine_description() -> str:
+    """The processor, its cores, the memory and Python: what the figures depend on."""
+    cpu = platform.machine()
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in info.splitlines() if "model name" in line
+        )
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 2**30:.0f} GiB"
+    except (ValueError, OSError, AttributeError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
 
 
 if __name__ == "__main__":
