@@ -213,6 +213,10 @@ def search_figures(site_dir: Path, query: str, page: str = "") -> dict:
             for name, times in (("typed", typed), ("pasted", pasted), ("worker", worker)):
                 figures[f"{name}_ms"] = [round(x) for x in times]
                 figures[f"{name}_median_ms"] = round(statistics.median(times))
+            # The two figures of the targets: megabytes (10^6 bytes) before the first result,
+            # and the last keystroke to the results list, median of the typed queries.
+            figures["mb"] = round(figures["bytes_until_first_result"] / 1_000_000, 2)
+            figures["query_ms"] = figures["typed_median_ms"]
         finally:
             browser.close()
     return figures
