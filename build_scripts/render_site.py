@@ -143,7 +143,9 @@ class Downloads:
         style = ".md-button .md-button--primary" if primary else ".md-button"
         size = human_size(self.sizes[path])
         kind = path.rsplit(".", 1)[-1].upper()
-        return f"[{label} ({kind}, {size})]({href}){{ {style} .fu-download download }}"
+        # A button, not something to find: search quotes the page's text, not its controls.
+        attributes = f"{style} .fu-download download data-search-exclude"
+        return f"[{label} ({kind}, {size})]({href}){{ {attributes} }}"
 
 
 def human_size(size: int) -> str:

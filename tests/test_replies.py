@@ -154,7 +154,7 @@ def test_optional_and_own_steps_are_labelled_and_need_no_source() -> None:
     site = site_of()
     markdown = demo_page(site)
     close = markdown.split('id="step-close"')[1].split("</li>")[0]
-    assert '<span class="fu-flag">Optional</span>' in close
+    assert '<span class="fu-flag" data-search-exclude>Optional</span>' in close
     assert "Our suggestion</span>" in close
     first = markdown.split('id="step-first"')[1].split("</li>")[0]
     assert "fu-flag" not in first
