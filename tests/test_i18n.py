@@ -205,7 +205,10 @@ def test_a_scenario_page_built_under_the_german_catalog_has_german_headings(
     for heading in ("Wann dieses Szenario passt", "Zeitplan", "Vorlagen"):
         assert heading in headings, headings
     assert not set(headings) & set(ENGLISH_HEADINGS), headings
-    timing = '<p class="fu-step-when" data-search-exclude>2\u201324 Stunden nach dem Vorstellungsgespräch, am besten 4'
+    timing = (
+        '<p class="fu-step-when" data-search-exclude>'
+        "2\u201324 Stunden nach dem Vorstellungsgespräch, am besten 4"
+    )
     assert timing in page.markdown  # the timeline's sentences
     assert "Betreff:" in page.markdown
     assert "E-Mail kopieren" in page.markdown
