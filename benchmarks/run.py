@@ -481,19 +481,22 @@ SEARCH_LANGUAGES = {"en": "", "de": "de/"}
 
 def search_rows(n: int, site: Path) -> dict[str, dict]:
     """What a reader's search costs in each edition of `site` (benchmarks/search.py, in
-    Chromium slowed down four times); a note instead when it cannot run here."""
+    Chromium slowed down four times), served gzipped as static hosts serve text, and the
+    default edition once more uncompressed; a note instead when it cannot run here."""
     try:
         from search import search_figures
     except ImportError as error:
-        return {"search": {"error": f"search not measured: {error}"}}
+        return {"search_en": {"error": f"search not measured: {error}"}}
+    runs = [(f"search_{language}", prefix, True) for language, prefix in SEARCH_LANGUAGES.items()]
+    runs.append(("search_en_uncompressed", "", False))
     rows = {}
-    for language, prefix in SEARCH_LANGUAGES.items():
-        print(f"N={n}: search ({language})", file=sys.stderr)
+    for key, prefix, compress in runs:
+        print(f"N={n}: {key}", file=sys.stderr)
         page = f"{prefix}scenarios/bench-{n // 2:04d}/"
         try:
-            rows[f"search_{language}"] = search_figures(site, SEARCH_QUERY, page=page)
+            rows[key] = search_figures(site, SEARCH_QUERY, page=page, compress=compress)
         except Exception as error:  # a browser that cannot start is a note, not a crash
-            rows[f"search_{language}"] = {"error": f"{type(error).__name__}: {error}"[:300]}
+            rows[key] = {"error": f"{type(error).__name__}: {error}"[:300]}
     return rows
 
 
@@ -566,6 +569,8 @@ def table(all_results: dict[int, dict]) -> str:
             if name in r:
                 notes[name] = f"{ratio(r[name], r['material'])} x plain Material"
         for what, figures in r.items():
+            if what.startswith("search_"):
+                continue  # their own table (search_table)
             if "error" in figures:
                 reason = figures["error"].strip().splitlines()[-1:] or [""]
                 rows.append(f"| {n} | {what} | failed | | | | {reason[0][:80]} |")
@@ -600,42 +605,32 @@ def table(all_results: dict[int, dict]) -> str:
     return "\n".join(rows)
 
 
+SEARCH = "search at N=1000"
 TARGETS = (
-    # (what, how the figure is worked out from the results, the bound, unit)
+    # (what, at which N (None: the worst of every N), which figure, the bound, its unit)
     ("full build at N=100 / mkdocs-to-pdf", 100, ("full", "mkdocs_to_pdf"), 0.33, "x"),
     ("guide PDF at N=100 (tagged, outline, form fields)", 100, ("full", "pdf_mb"), 1.5, "MB"),
     ("site-only build at N=1000 / plain Material", 1000, ("site_only", "material"), 0.35, "x"),
     (
-        "search at N=1000, downloaded before the first result (en)",
+        f"{SEARCH}: downloaded before the first result, gzipped (en)",
         1000,
         ("search_en", "mb"),
         1.0,
         "MB",
     ),
     (
-        "search at N=1000, downloaded before the first result (de)",
+        f"{SEARCH}: downloaded before the first result, gzipped (de)",
         1000,
         ("search_de", "mb"),
         1.0,
         "MB",
     ),
-    (
-        "search at N=1000, a query, CPU slowed down 4x (en)",
-        1000,
-        ("search_en", "query_ms"),
-        100,
-        "ms",
-    ),
-    (
-        "search at N=1000, a query, CPU slowed down 4x (de)",
-        1000,
-        ("search_de", "query_ms"),
-        100,
-        "ms",
-    ),
+    (f"{SEARCH}: the same, uncompressed (en)", 1000, ("search_en_uncompressed", "mb"), 1.0, "MB"),
+    (f"{SEARCH}: one query, CPU slowed down 4x (en)", 1000, ("search_en", "query_ms"), 100, "ms"),
+    (f"{SEARCH}: one query, CPU slowed down 4x (de)", 1000, ("search_de", "query_ms"), 100, "ms"),
     ("two editions at N=100, full build / one edition", 100, ("editions_full", "full"), 2.1, "x"),
     (
-        "two editions at N=100, no-op rebuild / site-only build",
+        "two editions at N=100, no-op rebuild / their site-only build",
         100,
         ("editions_noop", "editions_site_only"),
         1.1,
@@ -668,6 +663,29 @@ def target_figure(results: dict[int, dict], n: int | None, how: tuple[str, str])
         return float(text) if text else None
     value = row[first].get(second)
     return float(value) if value is not None else None
+
+
+def search_table(all_results: dict[int, dict]) -> str:
+    """What a reader's search costs at each N: bytes before the first result (the page and the
+    search's own files), the index, the wait for the search to be ready, a query."""
+    rows = [
+        "| N | search | MB before the first result | of which the search | index entries | "
+        "ready after load, ms | one query, ms | typed, ms |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n, r in all_results.items():
+        for what, f in r.items():
+            if not what.startswith("search_"):
+                continue
+            if "error" in f:
+                rows.append(f"| {n} | {what} | failed: {f['error'][:80]} | | | | | |")
+                continue
+            rows.append(
+                f"| {n} | {what} | {f['mb']} | {f['bytes_search'] / 1e6:.2f} | "
+                f"{f['index_entries']} | {f['ready_after_load_ms']} | {f['pasted_median_ms']} | "
+                f"{f['typed_median_ms']} |"
+            )
+    return "\n".join(rows) if len(rows) > 2 else ""
 
 
 def targets_table(results: dict[int, dict]) -> str:
@@ -722,6 +740,8 @@ def main() -> int:
             # Written after each size, so that a long run that stops keeps what it measured.
             report = (
                 f"Benchmark of {dt.date.today().isoformat()} on {machine}\n\n{table(results)}\n"
+                f"\nSearch (Chromium, CPU slowed down 4x; gzipped as static hosts serve text, "
+                f"unless uncompressed):\n\n{search_table(results)}\n"
                 f"\nTargets:\n\n{targets_table(results)}\n\n{script_table(scripts)}\n"
             )
             (out / "latest.md").write_text(report, encoding="utf-8")

@@ -95,4 +95,7 @@ def test_targets_are_judged_from_the_figures() -> None:
     assert lines["no-op rebuild / site-only build, one edition (every N)"].endswith(
         "| 1.2 x | missed |"
     )
-    assert "| not measured |" in lines["search at N=1000, downloaded before the first result (en)"]
+    assert (
+        "| not measured |"
+        in lines["search at N=1000: downloaded before the first result, gzipped (en)"]
+    )
