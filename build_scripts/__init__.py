@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .pipeline import CheckResult, build, check, load_site, problem_pages, summary
     from .project import FOLDER_OPTIONS, Project, ProjectNotFoundError, SiteConfig, find_root
     from .settings import CONFIG_FILE, line_of, parse_settings
-    from .templating import bytecode_cache, fill_deferred
+    from .templating import bytecode_cache, fill_deferred, fill_raw_html
 
 _API = {
     "CheckResult": "pipeline",
@@ -77,6 +77,7 @@ _API = {
     "describe": "page_meta",
     "bytecode_cache": "templating",
     "fill_deferred": "templating",
+    "fill_raw_html": "templating",
 }
 """The public API, by the module that holds each name. Loaded on first use, so the
 `followup` command starts without loading what its subcommand does not need (the PDF code
@@ -111,6 +112,7 @@ __all__ = [
     "discard",
     "edition_data",
     "fill_deferred",
+    "fill_raw_html",
     "find_root",
     "line_of",
     "load_site",

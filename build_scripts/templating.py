@@ -115,8 +115,52 @@ _DEFERRED_TOKEN = re.compile(
 
 
 def fill_deferred(html: str) -> str:
-    """Put back the JSON that `json_data` deferred (already HTML-escaped)."""
+    """Put back the JSON that `json_data` deferred (already HTML-escaped) and the blocks that
+    `raw_html` set aside: the page's whole text, as the templates wrote it."""
+    html, _ids = fill_raw_html(html)
     return _DEFERRED_TOKEN.sub(lambda m: _DEFERRED.get(m.group(1), m.group(0)), html)
+
+
+def raw_html(block: str) -> Markup:
+    """A raw HTML block of a Markdown page (`{% filter raw_html %}...{% endfilter %}`), set
+    aside: a short comment stands in for it while Markdown converts the page, and
+    `fill_raw_html` puts it back into the HTML.
+
+    Markdown copies a raw HTML block verbatim, but reads it twice to do so (its own HTML block
+    parser and MkDocs' anchor collector, both Python's html.parser): on a scenario page that
+    is most of the page and more than half of its conversion time."""
+    body = str(block).rstrip("\n")
+    if not body.lstrip().startswith("<"):
+        raise ValueError(f"not an HTML block: {body[:40]!r}")
+    token = hashlib.sha256(body.encode()).hexdigest()
+    _RAW_HTML[token] = body
+    return Markup(f"{RAW_HTML_OPEN}{token}{RAW_HTML_CLOSE}") + "\n" * (len(block) - len(body))
+
+
+RAW_HTML_OPEN, RAW_HTML_CLOSE = "<!--@@fu-html:", "@@-->"
+_RAW_HTML: dict[str, str] = {}
+_RAW_HTML_TOKEN = re.compile(
+    re.escape(RAW_HTML_OPEN) + r"([0-9a-f]{64})" + re.escape(RAW_HTML_CLOSE)
+)
+_ANCHOR_ID = re.compile(r"""<(?:[a-zA-Z][^\s>]*)\s[^>]*?\bid=(?:"([^"]*)"|'([^']*)')""")
+
+
+def fill_raw_html(text: str) -> tuple[str, set[str]]:
+    """`text` (Markdown or the HTML converted from it) with the blocks of `raw_html` back in
+    place, and the `id`s of the elements in those blocks (the anchors that links to the page
+    may point at, which MkDocs reads from raw HTML while converting)."""
+    ids: set[str] = set()
+
+    def block(match: re.Match) -> str:
+        body = _RAW_HTML.get(match.group(1))
+        if body is None:
+            return match.group(0)
+        ids.update(a or b for a, b in _ANCHOR_ID.findall(body))
+        return body
+
+    if RAW_HTML_OPEN not in text:
+        return text, ids
+    return _RAW_HTML_TOKEN.sub(block, text), ids
 
 
 def code_block(text: object, language: str = "") -> Markup:
@@ -165,6 +209,7 @@ def make_env(templates_dir: Path, output: str) -> Environment:
         url=safe_url,
         css_string=css_string,
         json_data=json_data,
+        raw_html=raw_html,
         code_block=code_block,
         cell=table_cell,
     )

@@ -125,6 +125,25 @@ def test_a_broken_scenario_stops_the_build_with_positions(
     assert "content/scenarios/post-interview.yml:5:11: category: expected one of" in errors
 
 
+def test_links_to_anchors_in_a_scenario_pages_html_blocks_are_still_validated(
+    project: Path, tmp_path: Path, mkdocs_logs
+) -> None:
+    # The timeline is raw HTML that Markdown does not read (templating.raw_html): its ids must
+    # still count as the page's anchors, and a wrong one must still fail a strict build.
+    # (MkDocs checks anchors only when its log is above DEBUG; the fixture restores the level.)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    faq = project / "content" / "etiquette.md"
+    text = faq.read_text()
+    faq.write_text(text + "\n[The first step](scenarios/post-interview.md#step-thank-you)\n")
+    build_site(project, tmp_path / "site")
+    assert mkdocs_logs.at_least(logging.WARNING) == []
+    faq.write_text(text + "\n[No such step](scenarios/post-interview.md#step-nowhere)\n")
+    with pytest.raises(Abort):
+        build_site(project, tmp_path / "site2")
+    warnings = "\n".join(mkdocs_logs.at_least(logging.WARNING))
+    assert "step-nowhere" in warnings
+
+
 def test_removed_scenario_leaves_no_stale_page(project: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     scenarios = project / "content" / "scenarios"

@@ -16,7 +16,7 @@ from build_scripts.load import load_text
 from build_scripts.render_site import fill_markers, render
 from build_scripts.schema import Timing
 from build_scripts.settings import LenientLoader
-from build_scripts.templating import fill_deferred, md_escape
+from build_scripts.templating import fill_deferred, fill_raw_html, md_escape
 from build_scripts.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,8 @@ def site_for(yaml_file: Path):
 
 
 def to_html(text: str) -> str:
-    """Convert with the Markdown extensions that mkdocs.yml enables."""
+    """Convert as the site's build does: the Markdown extensions that mkdocs.yml enables, then
+    the raw HTML blocks put back (the plugin's on_page_content)."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=LenientLoader)
     names, configs = [], {}
     for item in config["markdown_extensions"]:
@@ -41,7 +42,8 @@ def to_html(text: str) -> str:
             configs[name] = options
         else:
             names.append(item)
-    return markdown.markdown(text, extensions=names, extension_configs=configs)
+    html = markdown.markdown(text, extensions=names, extension_configs=configs)
+    return fill_raw_html(html)[0]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -233,3 +235,15 @@ def test_shared_details_fill_every_scenario_sentence_grammatically() -> None:
                         for problem in slot_problems(before, value, after)
                     ]
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_raw_html_set_aside_converts_to_the_same_html_as_written_in_place(case: Path) -> None:
+    site = site_for(case / "scenario.yml")
+    page = next(p for p in render(site, ROOT / "templates") if p.scenario is not None)
+    written, ids = fill_raw_html(page.markdown)
+    assert written != page.markdown  # the page's big HTML blocks were set aside
+    assert to_html(page.markdown) == fill_raw_html(to_html(written))[0]
+    # The anchors MkDocs would have read from the blocks, for its link validation.
+    assert {f"step-{step.id}" for step in page.scenario.steps} <= ids
+    assert {f"source-{source.number}" for source in page.scenario.sources} <= ids
