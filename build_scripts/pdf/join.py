@@ -570,8 +570,8 @@ class Joiner:
         scratch = pikepdf.new()
         font_objects = fonts.add_to(scratch)
         objects = _reachable(scratch, font_objects, set())
-        numbers, fonts = self._number(scratch, objects)
-        self._write(numbers, self._table(numbers), objects, fonts)
+        numbers, shared = self._number(scratch, objects)
+        self._write(numbers, self._table(numbers), objects, shared)
         resources = writer.dictionary(
             {
                 b"/Font": writer.dictionary(
