@@ -17,7 +17,8 @@ single document would have had:
 - the tags (one structure tree: a Document element with every part as a Part element),
   fillable form fields (form resources that two parts name alike but that differ are
   renamed), and the document's metadata, which come from the first chapter;
-- one copy of each font: parts embed the shipped fonts whole, so their bytes are identical.
+- one copy of each font: parts embed the shipped fonts whole, with the widths and Unicode map
+  of every glyph, so a font is the same in every part and is written once.
 
 Parts are read by qpdf (through pikepdf), which also serialises each of their objects; the
 file itself is written by writer.py, the only module that writes PDF syntax.
@@ -29,7 +30,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -149,10 +150,36 @@ def _retarget_cross_links(page: pikepdf.Page) -> None:
                 annot.Contents = String(anchor)
 
 
-def _is_font_file(obj: pikepdf.Object) -> bool:
-    return isinstance(obj, pikepdf.Stream) and (
-        "/Length1" in obj or "/Length2" in obj or obj.get("/Subtype") == Name.OpenType
-    )
+def _font_identities(pdf: pikepdf.Pdf, objects: Sequence[pikepdf.Object]) -> dict:
+    """objgen -> a digest of what it is, for the fonts among `objects` and every object they
+    use (descendant font, descriptor, widths, ToUnicode map, font file). Two objects with the
+    same digest are the same, byte for byte once renumbered: a font used by many parts (the
+    shipped fonts, embedded whole, come with the same widths and map in every part) is then
+    written once."""
+    digests: dict[tuple[int, int], bytes] = {}
+
+    def identity(obj: pikepdf.Object) -> bytes:
+        if obj.objgen in digests:
+            return digests[obj.objgen]
+        if isinstance(obj, pikepdf.Stream):
+            entries = Dictionary({k: v for k, v in obj.stream_dict.items() if k != "/Length"})
+            syntax = entries.unparse(resolved=True)
+        else:
+            syntax = obj.unparse(resolved=True)
+        # A reference stands for what it refers to, not for its number in the part (fonts
+        # are trees: no cycles).
+        digest = hashlib.sha256(writer.renumber(syntax, {}))
+        for number, generation in writer.references(syntax):
+            digest.update(identity(pdf.get_object(number, generation)))
+        if isinstance(obj, pikepdf.Stream):
+            digest.update(b"\0stream\0" + hashlib.sha256(obj.read_raw_bytes()).digest())
+        digests[obj.objgen] = digest.digest()
+        return digests[obj.objgen]
+
+    for obj in objects:
+        if isinstance(obj, Dictionary) and obj.get("/Type") == Name.Font:
+            identity(obj)
+    return digests
 
 
 def _part_name(source: Path | bytes, front: bool) -> str:
@@ -266,24 +293,29 @@ class Joiner:
             "/ExtGState": {},
         }
         """Name -> (what it stands for, renumbered; what makes two of them the same)."""
-        self.font_files: dict[bytes, int] = {}
+        self.font_objects: dict[bytes, int] = {}
+        """What a font, or an object it uses, is (`_font_identities`) -> its number."""
+        self.fonts_written: set[int] = set()
         self.footers: list[tuple[int, str, int, tuple[float, float]]] = []
         """(XObject number, "front" or "body", index in that list, page size)."""
         self.catalog_source: tuple[bytes, bytes, bytes | None, bytes | None] | None = None
         self.digest = hashlib.sha256()
 
-    def _number(self, objects: Sequence[pikepdf.Object]) -> dict:
+    def _number(self, pdf: pikepdf.Pdf, objects: Sequence[pikepdf.Object]) -> tuple[dict, dict]:
+        """A number in the output for each of `objects`, and the fonts among them (and what
+        they use, `_font_identities`): a font the output already has keeps the number it was
+        written under."""
+        fonts = _font_identities(pdf, objects)
         numbers = {}
         for obj in objects:
-            if _is_font_file(obj):
-                digest = hashlib.sha256(obj.read_bytes()).digest()
-                if digest in self.font_files:
-                    numbers[obj.objgen] = self.font_files[digest]
-                    continue
-                self.font_files[digest] = numbers[obj.objgen] = self.out.reserve()
-            else:
+            digest = fonts.get(obj.objgen)
+            if digest is None:
                 numbers[obj.objgen] = self.out.reserve()
-        return numbers
+            elif digest in self.font_objects:
+                numbers[obj.objgen] = self.font_objects[digest]
+            else:
+                self.font_objects[digest] = numbers[obj.objgen] = self.out.reserve()
+        return numbers, fonts
 
     @staticmethod
     def _table(numbers: dict[tuple[int, int], int]) -> dict[bytes, bytes]:
@@ -291,14 +323,22 @@ class Joiner:
         return {b"%d %d" % objgen: writer.ref(number) for objgen, number in numbers.items()}
 
     def _write(
-        self, numbers: dict, table: dict[bytes, bytes], objects: Sequence[pikepdf.Object]
+        self,
+        numbers: dict,
+        table: dict[bytes, bytes],
+        objects: Sequence[pikepdf.Object],
+        fonts: Collection[tuple[int, int]] = (),
     ) -> None:
+        """Write `objects` under their `numbers`; of the `fonts` (objgens), only those the
+        output does not have yet."""
         todo, written = [], set()
         for obj in objects:
             number = numbers[obj.objgen]
-            if number in written or number in self.out.where:
-                continue  # a font file this output already has
+            if number in written or number in self.fonts_written:
+                continue  # a font this output already has
             written.add(number)
+            if obj.objgen in fonts:
+                self.fonts_written.add(number)
             todo.append((number, obj))
         serial = []
         for _, obj in todo:
@@ -465,9 +505,10 @@ class Joiner:
             ],
             stop,
         )
-        numbers = self._number(objects) | placeholders
+        numbers, fonts = self._number(part, objects)
+        numbers |= placeholders
         table = self._table(numbers)
-        self._write(numbers, table, objects)
+        self._write(numbers, table, objects, fonts)
 
         pages += [numbers[page_object.objgen] for page_object in page_objects]
         (self.struct_front if front else self.struct_body).append(numbers[top.objgen])
@@ -529,8 +570,8 @@ class Joiner:
         scratch = pikepdf.new()
         font_objects = fonts.add_to(scratch)
         objects = _reachable(scratch, font_objects, set())
-        numbers = self._number(objects)
-        self._write(numbers, self._table(numbers), objects)
+        numbers, shared = self._number(scratch, objects)
+        self._write(numbers, self._table(numbers), objects, shared)
         resources = writer.dictionary(
             {
                 b"/Font": writer.dictionary(

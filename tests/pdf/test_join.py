@@ -199,6 +199,40 @@ TRICKY = [
 ]
 
 
+def test_a_font_every_part_uses_is_written_once_with_its_widths_and_unicode_map(
+    guide: Path,
+) -> None:
+    # Every part draws with the shipped regular face: one font dictionary, one descendant,
+    # one descriptor, one ToUnicode map and one font file for all of them.
+    with pikepdf.open(guide) as pdf:
+        regular = [
+            obj
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Subtype") == pikepdf.Name.Type0
+            and str(obj.BaseFont).endswith("+Followup-Sans")
+        ]
+        assert len(regular) == 1
+        used = {
+            font.objgen
+            for page in pdf.pages
+            for font in page.obj.Resources.get("/Font", {}).values()
+            if str(font.get("/BaseFont", "")).endswith("+Followup-Sans")
+        }
+        assert used == {regular[0].objgen}
+        descriptors = [
+            obj
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Type") == pikepdf.Name.FontDescriptor
+            and str(obj.FontName).endswith("+Followup-Sans")
+        ]
+        assert len(descriptors) == 1
+    text = pdftotext(guide)
+    assert "Chapter A" in text
+    assert "Scenario B" in text
+
+
 def test_strings_with_pdf_syntax_in_them_survive_a_join_byte_exact(tmp_path: Path, parts) -> None:
     with pikepdf.open(io.BytesIO(parts["b"])) as pdf:
         pdf.pages[0].obj.FUProbe = pikepdf.Array([pikepdf.String(s) for s in TRICKY])
