@@ -18,6 +18,7 @@ index, `assets/holidays/index.json`, names every country's subdivisions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -106,24 +107,28 @@ def _iso_weekdays(python_weekdays: set[int]) -> list[int]:
     return sorted(d + 1 for d in python_weekdays)
 
 
-def _window(first_year: int) -> list[dt.date]:
+@functools.cache
+def _window(first_year: int) -> tuple[dt.date, ...]:
+    """Every day of the files' years (the same for every country: made once)."""
     day, end = dt.date(first_year, 1, 1), dt.date(first_year + YEARS_AHEAD, 12, 31)
     days = []
     while day <= end:
         days.append(day)
         day += dt.timedelta(days=1)
-    return days
+    return tuple(days)
 
 
-def _rules(entity: Any, days: list[dt.date]) -> dict[str, Any]:
+def _rules(entity: Any, days: tuple[dt.date, ...]) -> dict[str, Any]:
     """Weekend, weekend changes, holidays and worked weekend days of one `holidays` object."""
     weekends: dict[str, list[int]] = {}
-    last: list[int] | None = None
+    last: set[int] | None = None
     for day in days:
-        weekend = _iso_weekdays(entity._get_weekend(day))
+        # Compared as the package gives it; written out only where it changes (a few times in
+        # three years at most), which keeps 250 countries' thousand days each cheap.
+        weekend = entity._get_weekend(day)
         if weekend != last:
-            weekends[day.isoformat()] = weekend
-            last = weekend
+            weekends[day.isoformat()] = _iso_weekdays(weekend)
+            last = set(weekend)
     first, *rest = weekends.items()
     worked = getattr(entity, "weekend_workdays", ())
     workdays = sorted(d for d in worked if days[0] <= d <= days[-1])
