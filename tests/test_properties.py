@@ -18,6 +18,7 @@ from build_scripts.expand import expand, split_segments
 from build_scripts.load import load_text
 from build_scripts.render_pack import render as render_pack
 from build_scripts.render_site import render
+from build_scripts.templating import fill_deferred
 from build_scripts.validate import validate
 
 TRICKY = [
@@ -126,7 +127,7 @@ def run_pipeline(source: bytes) -> None:
         raise ScenarioErrors(errors)
     site = expand([s for s, _ in valid], {valid[0][0].id: raw.path})
     for page in render(site, ROOT / "templates"):
-        html = markdown.markdown(page.markdown, extensions=MD_EXTENSIONS)
+        html = fill_deferred(markdown.markdown(page.markdown, extensions=MD_EXTENSIONS))
         checker = _Collect()
         checker.feed(html)
         assert checker.bad == [], (checker.bad, page.src_uri)

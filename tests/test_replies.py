@@ -14,6 +14,7 @@ from build_scripts.expand import expand
 from build_scripts.links import TEMPLATES_JSON, template_file
 from build_scripts.load import load_text
 from build_scripts.render_site import Downloads
+from build_scripts.templating import fill_deferred
 from build_scripts.validate import validate
 
 SCENARIO = """\
@@ -133,7 +134,7 @@ def test_the_pack_has_no_draft_for_a_reply_and_its_text_says_to_reply() -> None:
 def demo_page(site) -> str:
     """The demo scenario's generated page (Markdown with its HTML blocks)."""
     pages = render_site.render(site, ROOT / "templates", Downloads({}))
-    return next(p.markdown for p in pages if p.src_uri == "scenarios/demo.md")
+    return fill_deferred(next(p.markdown for p in pages if p.src_uri == "scenarios/demo.md"))
 
 
 def test_the_page_shows_a_reply_without_subject_mail_link_or_draft() -> None:
