@@ -175,6 +175,7 @@ GLOBALS = {
             "template_heading",
             "chapter_anchor",
             "relative",
+            "page_link",
         )
     },
 }

@@ -62,7 +62,7 @@ class PageKind:
     """(site, inputs) -> (src_uri, extra template context) for every page of this kind."""
 
 
-def sources_context(site: Site) -> dict:
+def sources_context(site: Site, directory_urls: bool = True) -> dict:
     """Every source, grouped by kind (strongest kind first; sources without a kind last)."""
     groups = []
     for kind, (label, about) in (*SOURCE_KINDS.items(), (None, (N_("Kind not given"), ""))):
@@ -76,7 +76,7 @@ def sources_context(site: Site) -> dict:
                     "references": refs,
                 }
             )
-    return {"groups": groups, "page": SOURCES_PAGE}
+    return {"groups": groups, "page": SOURCES_PAGE, "directory_urls": directory_urls}
 
 
 def authoring_context() -> dict:
@@ -116,10 +116,19 @@ PAGE_KINDS: tuple[PageKind, ...] = (
             (s.src_uri, scenario_context(s, inputs.directory_urls)) for s in site.scenarios
         ],
     ),
-    PageKind("site/scenarios_index.md.j2", lambda site, inputs: [(SCENARIOS_INDEX, {})]),
-    PageKind("site/timing.md.j2", lambda site, inputs: [(TIMING_PAGE, {})]),
+    PageKind(
+        "site/scenarios_index.md.j2",
+        lambda site, inputs: [(SCENARIOS_INDEX, {"directory_urls": inputs.directory_urls})],
+    ),
+    PageKind(
+        "site/timing.md.j2",
+        lambda site, inputs: [(TIMING_PAGE, {"directory_urls": inputs.directory_urls})],
+    ),
     PageKind("site/authoring.md.j2", lambda site, inputs: [(AUTHORING_PAGE, authoring_context())]),
-    PageKind("site/sources.md.j2", lambda site, inputs: [(SOURCES_PAGE, sources_context(site))]),
+    PageKind(
+        "site/sources.md.j2",
+        lambda site, inputs: [(SOURCES_PAGE, sources_context(site, inputs.directory_urls))],
+    ),
     PageKind("site/faq.md.j2", lambda site, inputs: [(FAQ_PAGE, {"page": FAQ_PAGE})]),
     PageKind(
         "site/tracker.md.j2",
@@ -203,11 +212,11 @@ def _download_links(downloads: Downloads, src_uri: str, context: dict) -> Markup
     return Markup(" ".join(present)) if present else None
 
 
-def scenario_list(site: Site, templates_dir: Path, page: str) -> str:
+def scenario_list(site: Site, templates_dir: Path, page: str, directory_urls: bool = True) -> str:
     """The scenario table for the hand-written page `page`."""
     env = make_env(templates_dir, "markdown")
     included = env.from_string('{% include "site/_scenario_list.md.j2" %}')
-    return included.render(site=site, page=page, level=3)
+    return included.render(site=site, page=page, level=3, directory_urls=directory_urls)
 
 
 PDFS_SKIPPED_NOTE = N_(
@@ -233,7 +242,8 @@ def fill_markers(
         )
     if SCENARIO_LIST_MARKER in markdown:
         markdown = markdown.replace(
-            SCENARIO_LIST_MARKER, scenario_list(site, templates_dir, page_src_uri)
+            SCENARIO_LIST_MARKER,
+            scenario_list(site, templates_dir, page_src_uri, directory_urls),
         )
     if DOWNLOADS_MARKER in markdown:
         guide = downloads.link(

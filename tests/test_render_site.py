@@ -109,15 +109,20 @@ def test_md_escape_neutralises_markdown_and_html() -> None:
 
 
 def test_scenario_list_marker_is_replaced_with_links_relative_to_the_page() -> None:
+    # The table is raw HTML, which MkDocs does not rewrite: its links are the built site's URLs.
     site = site_for(CASES[0] / "scenario.yml")
-    text = fill_markers(
-        "Intro\n\n<!-- followup:scenario-list -->\n", site, ROOT / "templates", "index.md"
-    )
-    assert "(scenarios/basic.md)" in text
-    nested = fill_markers(
-        "<!-- followup:scenario-list -->", site, ROOT / "templates", "guide/page.md"
-    )
-    assert "(../scenarios/basic.md)" in nested
+
+    def listed(page: str, directory_urls: bool = True) -> str:
+        marker = "Intro\n\n<!-- followup:scenario-list -->\n"
+        templates = ROOT / "templates"
+        return fill_deferred(
+            fill_markers(marker, site, templates, page, directory_urls=directory_urls)
+        )
+
+    assert 'href="scenarios/basic/"' in listed("index.md")
+    assert 'href="../../scenarios/basic/"' in listed("guide/page.md")
+    assert 'href="scenarios/basic.html"' in listed("index.md", directory_urls=False)
+    assert 'href="../scenarios/basic.html"' in listed("guide/page.md", directory_urls=False)
 
 
 QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
