@@ -215,9 +215,10 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         return env
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # The raw HTML blocks that Markdown did not need to read, back before search and the
-        # theme see the page; their anchors as MkDocs would have collected them.
-        html, ids = core.fill_raw_html(html)
+        # The raw HTML blocks that Markdown did not need to read, back before search sees the
+        # page, except those that add nothing to search (put back in on_post_page); all their
+        # anchors as MkDocs would have collected them.
+        html, ids = core.fill_raw_html(html, for_search=True)
         if ids and page.present_anchor_ids is not None:
             page.present_anchor_ids |= ids
         described = core.describe(self.summaries, page.file.src_uri, html)

@@ -121,42 +121,53 @@ def fill_deferred(html: str) -> str:
     return _DEFERRED_TOKEN.sub(lambda m: _DEFERRED.get(m.group(1), m.group(0)), html)
 
 
-def raw_html(block: str) -> Markup:
+def raw_html(block: str, search: bool = True) -> Markup:
     """A raw HTML block of a Markdown page (`{% filter raw_html %}...{% endfilter %}`), set
     aside: a short comment stands in for it while Markdown converts the page, and
     `fill_raw_html` puts it back into the HTML.
 
     Markdown copies a raw HTML block verbatim, but reads it twice to do so (its own HTML block
     parser and MkDocs' anchor collector, both Python's html.parser): on a scenario page that
-    is most of the page and more than half of its conversion time."""
+    is most of the page and more than half of its conversion time.
+
+    `search=False` (`raw_html(search=False)`) marks a block that adds nothing to the search
+    index (all of it `data-search-exclude`, or under a heading that is): it stays set aside
+    while the search plugin reads the page too, which is the other half of the page's
+    html.parser time. A block may hold such blocks."""
     body = str(block).rstrip("\n")
     if not body.lstrip().startswith("<"):
         raise ValueError(f"not an HTML block: {body[:40]!r}")
-    token = hashlib.sha256(body.encode()).hexdigest()
-    _RAW_HTML[token] = body
+    token = hashlib.sha256(f"{search}:{body}".encode()).hexdigest()
+    _RAW_HTML[token] = (body, search)
     return Markup(f"{RAW_HTML_OPEN}{token}{RAW_HTML_CLOSE}") + "\n" * (len(block) - len(body))
 
 
 RAW_HTML_OPEN, RAW_HTML_CLOSE = "<!--@@fu-html:", "@@-->"
-_RAW_HTML: dict[str, str] = {}
+_RAW_HTML: dict[str, tuple[str, bool]] = {}
 _RAW_HTML_TOKEN = re.compile(
     re.escape(RAW_HTML_OPEN) + r"([0-9a-f]{64})" + re.escape(RAW_HTML_CLOSE)
 )
 _ANCHOR_ID = re.compile(r"""<(?:[a-zA-Z][^\s>]*)\s[^>]*?\bid=(?:"([^"]*)"|'([^']*)')""")
 
 
-def fill_raw_html(text: str) -> tuple[str, set[str]]:
+def fill_raw_html(text: str, for_search: bool = False) -> tuple[str, set[str]]:
     """`text` (Markdown or the HTML converted from it) with the blocks of `raw_html` back in
     place, and the `id`s of the elements in those blocks (the anchors that links to the page
-    may point at, which MkDocs reads from raw HTML while converting)."""
+    may point at, which MkDocs reads from raw HTML while converting). `for_search`: the page
+    as the search index needs it, the blocks marked `search=False` still set aside (their
+    `id`s are given all the same); filling the result again puts them in."""
     ids: set[str] = set()
 
     def block(match: re.Match) -> str:
-        body = _RAW_HTML.get(match.group(1))
-        if body is None:
+        entry = _RAW_HTML.get(match.group(1))
+        if entry is None:
             return match.group(0)
+        body, searchable = entry
         ids.update(a or b for a, b in _ANCHOR_ID.findall(body))
-        return body
+        if RAW_HTML_OPEN in body:
+            body, inner = fill_raw_html(body, for_search)
+            ids.update(inner)
+        return body if searchable or not for_search else match.group(0)
 
     if RAW_HTML_OPEN not in text:
         return text, ids

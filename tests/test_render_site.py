@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import markdown
 import pytest
 import yaml
 from helpers import parse_html
+from markupsafe import Markup
 
 import build_scripts
 from build_scripts.expand import describe_timing, expand
+from build_scripts.i18n import activated
 from build_scripts.load import load_text
+from build_scripts.pipeline import load_site
+from build_scripts.project import Project
 from build_scripts.render_site import fill_markers, render
 from build_scripts.schema import Timing
 from build_scripts.settings import LenientLoader
-from build_scripts.templating import fill_deferred, fill_raw_html, md_escape
+from build_scripts.templating import (
+    RAW_HTML_OPEN,
+    fill_deferred,
+    fill_raw_html,
+    md_escape,
+    raw_html,
+)
 from build_scripts.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +44,12 @@ def site_for(yaml_file: Path):
 def to_html(text: str) -> str:
     """Convert as the site's build does: the Markdown extensions that mkdocs.yml enables, then
     the raw HTML blocks put back (the plugin's on_page_content)."""
+    return fill_raw_html(convert(text))[0]
+
+
+def convert(text: str) -> str:
+    """Markdown -> HTML with the extensions that mkdocs.yml enables (raw HTML blocks still set
+    aside)."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=LenientLoader)
     names, configs = [], {}
     for item in config["markdown_extensions"]:
@@ -42,8 +59,7 @@ def to_html(text: str) -> str:
             configs[name] = options
         else:
             names.append(item)
-    html = markdown.markdown(text, extensions=names, extension_configs=configs)
-    return fill_raw_html(html)[0]
+    return markdown.markdown(text, extensions=names, extension_configs=configs)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -252,3 +268,49 @@ def test_raw_html_set_aside_converts_to_the_same_html_as_written_in_place(case: 
     # The anchors MkDocs would have read from the blocks, for its link validation.
     assert {f"step-{step.id}" for step in page.scenario.steps} <= ids
     assert {f"source-{source.number}" for source in page.scenario.sources} <= ids
+
+
+def test_blocks_within_blocks_are_put_back_and_those_without_search_wait_for_the_second_fill():
+    inner = raw_html('<div id="inner" data-search-exclude>body</div>', search=False)
+    outer = raw_html(Markup('<section id="outer">\n<p>kept</p>\n') + inner + Markup("</section>"))
+    searched, ids = fill_raw_html(f"<h1>T</h1>\n{outer}", for_search=True)
+    assert "<p>kept</p>" in searched
+    assert "body" not in searched
+    assert ids == {"outer", "inner"}  # anchors of the block still set aside too
+    full, _ = fill_raw_html(searched)
+    assert "body" in full
+    assert RAW_HTML_OPEN not in full
+    assert fill_raw_html(f"<h1>T</h1>\n{outer}", for_search=False)[0] == full
+    with pytest.raises(ValueError, match="not an HTML block"):
+        raw_html("plain text", search=False)
+
+
+def _search_entries(html: str, src_uri: str) -> list[dict]:
+    """The entries Material's search plugin makes of a page's HTML."""
+    from material.plugins.search.plugin import SearchIndex
+
+    index = SearchIndex()
+    page = SimpleNamespace(meta={}, content=html, toc=[], url=src_uri, title="Page")
+    index.add_entry_from_context(page)
+    return index.entries
+
+
+@pytest.mark.parametrize("edition", ["en", "de"])
+def test_blocks_set_aside_from_search_change_no_search_entry(edition: str) -> None:
+    # The plugin hands search each page with the `raw_html(search=False)` blocks still set aside:
+    # every generated page of the project must give the same entries as when they are in.
+    project = Project.from_root(ROOT)
+    project = project if edition == "en" else project.edition(edition)
+    site = load_site(project)
+    with activated(project.catalog):
+        pages = render(site, ROOT / "templates")
+    set_aside = []
+    for page in pages:
+        html = convert(page.markdown)
+        searched, _ = fill_raw_html(html, for_search=True)
+        full = fill_raw_html(searched)[0]
+        assert RAW_HTML_OPEN not in full
+        if searched != full:
+            set_aside.append(page.src_uri)
+        assert _search_entries(searched, page.src_uri) == _search_entries(full, page.src_uri)
+    assert {s.src_uri for s in site.scenarios} <= set(set_aside)
