@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .pdf import PdfError
     from .pipeline import CheckResult, build, check, load_site, problem_pages, summary
     from .project import FOLDER_OPTIONS, Project, ProjectNotFoundError, SiteConfig, find_root
+    from .search_index import fold_index_file
     from .settings import CONFIG_FILE, line_of, parse_settings
     from .templating import bytecode_cache, fill_deferred, fill_raw_html
 
@@ -75,6 +76,7 @@ _API = {
     "staging_dir": "output",
     "swap_into_place": "output",
     "describe": "page_meta",
+    "fold_index_file": "search_index",
     "bytecode_cache": "templating",
     "fill_deferred": "templating",
     "fill_raw_html": "templating",
@@ -114,6 +116,7 @@ __all__ = [
     "fill_deferred",
     "fill_raw_html",
     "find_root",
+    "fold_index_file",
     "line_of",
     "load_site",
     "parse_settings",

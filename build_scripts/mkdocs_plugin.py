@@ -1,9 +1,10 @@
 """The MkDocs plugin (`plugins: - followup`): a thin adapter over the core's public API.
 
 It turns MkDocs' config into a Project and BuildOptions, calls the core, hands the files to
-MkDocs, puts the scenarios into the navigation, shows problem pages under `mkdocs serve`, and
-adds the Content-Security-Policy. Pages are generated in memory on every build, so nothing is
-written into the docs folder and `mkdocs serve` picks up YAML and template edits.
+MkDocs, puts the scenarios into the navigation, shows problem pages under `mkdocs serve`,
+adds the Content-Security-Policy and folds each scenario page's sections into one search
+entry. Pages are generated in memory on every build, so nothing is written into the docs
+folder and `mkdocs serve` picks up YAML and template edits.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -48,6 +49,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         self.staging: tuple[Path, Path] | None = None
         self.site: core.Site | None = None
         self.summaries: dict[str, str] = {}
+        self.scenario_urls: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serve = command == "serve"
@@ -148,6 +150,7 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         result = core.check(self.project, self.options)
         self.site = result.site
         self.summaries = {s.src_uri: s.summary for s in result.site.scenarios}
+        self.scenario_urls = set()  # a new set: another edition's build must not add to this one
         if self.options.lint:  # as `followup check` prints them (not MkDocs' to count)
             for line in (*result.notes, *result.findings):
                 print(line, file=sys.stderr)
@@ -221,6 +224,8 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
         html, ids = core.fill_raw_html(html, for_search=True)
         if ids and page.present_anchor_ids is not None:
             page.present_anchor_ids |= ids
+        if page.file.src_uri in self.summaries:
+            self.scenario_urls.add(page.url)
         described = core.describe(self.summaries, page.file.src_uri, html)
         if not page.meta.get("description") and described:
             page.meta["description"] = described
@@ -232,7 +237,11 @@ class FollowupPlugin(BasePlugin[FollowupConfig]):
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig):
         return core.add_policy(output_content) if template_name.endswith(".html") else None
 
+    @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():
+            core.fold_index_file(index, self.scenario_urls)
         if _EDITION.get() is not None:
             return  # another edition: the default one's build puts the site in place
         # MkDocs gives every build of one mkdocs.yml the same plugin instance, so the editions'
