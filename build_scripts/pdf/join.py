@@ -17,6 +17,8 @@ single document would have had:
 - the tags (one structure tree: a Document element with every part as a Part element),
   fillable form fields (form resources that two parts name alike but that differ are
   renamed), and the document's metadata, which come from the first chapter;
+- the tags without WeasyPrint's Span around every run of text: a Span holding one
+  marked-content sequence and nothing else gives it to its parent (`_inline_spans`);
 - one copy of each font: parts embed the shipped fonts whole, with the widths and Unicode map
   of every glyph, so a font is the same in every part and is written once.
 
@@ -253,6 +255,83 @@ def _part_element(part: pikepdf.Pdf, tree: pikepdf.Object) -> pikepdf.Object:
     return wrapper
 
 
+_PLAIN_SPAN_KEYS = frozenset({"/Type", "/S", "/P", "/Pg", "/K"})
+
+
+def _lone_content(element: pikepdf.Object) -> tuple[int, pikepdf.Object] | None:
+    """(MCID, page) of a Span that holds one marked-content sequence and nothing else (no
+    attributes, alternate text, language ...), or None for any other element."""
+    if element.get("/S") != Name.Span or not element.is_indirect:
+        return None
+    if set(element.keys()) - _PLAIN_SPAN_KEYS:
+        return None
+    kid = element.get("/K")
+    if isinstance(kid, Array):
+        if len(kid) != 1:
+            return None
+        kid = kid[0]
+    page = element.get("/Pg")
+    if isinstance(kid, Dictionary):
+        # A marked-content reference (14.7.4.3), not one into a form XObject's stream.
+        if kid.get("/Type") != Name.MCR or "/Stm" in kid or "/MCID" not in kid:
+            return None
+        kid, page = kid.MCID, kid.get("/Pg", page)
+    if not isinstance(kid, int) or isinstance(kid, bool) or page is None:
+        return None
+    return kid, page
+
+
+def _inline_spans(top: pikepdf.Object, parent_pairs: Sequence[pikepdf.Object]) -> None:
+    """Put the marked content of each Span that holds only that (WeasyPrint writes one for
+    every run of text) straight into the Span's parent, and drop the Span.
+
+    A Span has no meaning of its own (14.8.4.4): assistive technology reads the same text in
+    the same order under the same parent, and the guide has one structure element for a run
+    of text instead of two (at N=100, about half of its structure tree). The parent lists the
+    MCID as an integer when it is on the parent's page (/Pg), else as a marked-content
+    reference naming the page; the ParentTree (`parent_pairs`, [key, value ...]) then gives
+    the parent for that MCID."""
+    # Children before their parents, so that a Span holding only such a Span is one too.
+    elements, stack = [], [top]
+    while stack:
+        element = stack.pop()
+        elements.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, Array) else [kids]:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                stack.append(kid)
+    replaced: dict[tuple[int, int], pikepdf.Object] = {}
+    for element in reversed(elements):
+        kids = element.get("/K")
+        if isinstance(kids, Dictionary):
+            if _lone_content(kids) is None:
+                continue
+            kids = element.K = Array([kids])
+        if not isinstance(kids, Array):
+            continue
+        # Changed in place: a kid held directly in the array is the array's own copy.
+        for index, kid in enumerate(kids):
+            content = _lone_content(kid) if isinstance(kid, Dictionary) else None
+            if content is None:
+                continue
+            mcid, page = content
+            own_page = element.get("/Pg")
+            if own_page is not None and own_page.objgen == page.objgen:
+                kids[index] = mcid
+            else:
+                kids[index] = Dictionary(Type=Name.MCR, Pg=page, MCID=mcid)
+            replaced[kid.objgen] = element
+    if not replaced:
+        return
+    for value in parent_pairs[1::2]:
+        if isinstance(value, Array):
+            for index, item in enumerate(value):
+                if isinstance(item, Dictionary) and item.objgen in replaced:
+                    while item.objgen in replaced:  # a Span inlined into one inlined too
+                        item = replaced[item.objgen]
+                    value[index] = item
+
+
 class Joiner:
     """Writes the guide part by part, straight to a file, so memory stays bounded.
 
@@ -460,6 +539,8 @@ class Joiner:
             return obj
 
         top = _part_element(part, tree)
+        parent_pairs = _flat_pairs(tree.get("/ParentTree", Dictionary()), "/Nums")
+        _inline_spans(top, parent_pairs)
         top.S = Name.Part
         top.P = placeholder(self.document)
         pages_root = placeholder(self.pages_root)
@@ -492,7 +573,6 @@ class Joiner:
         form = root.get("/AcroForm")
         fields = list(form.get("/Fields", ())) if form is not None else []
         form_values = [(kind, raw, form.DR[kind][key]) for kind, raw, key in new_resources]
-        parent_pairs = _flat_pairs(tree.get("/ParentTree", Dictionary()), "/Nums")
         objects = _reachable(
             part,
             [

@@ -4,6 +4,7 @@ a part has to be odd), joined, and read back with qpdf, pikepdf, pypdf and poppl
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -170,6 +171,76 @@ def test_struct_tree_has_one_document_root_holding_every_part(guide: Path) -> No
         for page in pdf.pages:
             if "/StructParents" in page.obj:
                 assert int(page.obj.StructParents) in keys
+
+
+def _struct_elements(element: pikepdf.Object) -> list[pikepdf.Object]:
+    """`element` and every structure element under it."""
+    found, stack = [], [element]
+    while stack:
+        element = stack.pop()
+        found.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                stack.append(kid)
+    return found
+
+
+def _marked_content(element: pikepdf.Object) -> list[tuple[int, tuple[int, int]]]:
+    """(MCID, page objgen) of each marked-content sequence an element lists itself."""
+    kids = element.get("/K")
+    found = []
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int) and not isinstance(kid, bool):
+            found.append((kid, element.Pg.objgen))
+        elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
+            found.append((int(kid.MCID), kid.get("/Pg", element.get("/Pg")).objgen))
+    return found
+
+
+def _lone_spans(tree: pikepdf.Object) -> list[pikepdf.Object]:
+    return [
+        e
+        for e in _struct_elements(tree)
+        if e.get("/S") == "/Span"
+        and len(_marked_content(e)) == 1
+        and not [k for k in e.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+    ]
+
+
+def test_spans_holding_one_run_of_text_are_dropped_and_their_parent_holds_the_text(
+    parts, guide: Path
+) -> None:
+    with pikepdf.open(io.BytesIO(parts["a"])) as part:
+        assert _lone_spans(part.Root.StructTreeRoot)  # WeasyPrint writes one per run
+        kinds = {str(e.get("/S")) for e in _struct_elements(part.Root.StructTreeRoot)}
+    with pikepdf.open(guide) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        assert _lone_spans(tree) == []
+        # The elements with a meaning are all still there (Document and Part join them).
+        guide_kinds = {str(e.get("/S")) for e in _struct_elements(tree)}
+        assert kinds - {"/Span", "/Document"} <= guide_kinds
+        assert {"/H1", "/P", "/Link"} <= guide_kinds
+        # Every marked-content sequence drawn on a page is reached through the ParentTree,
+        # and the element it names lists that sequence on that page.
+        nums = list(tree.ParentTree.Nums)
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        drawn = 0
+        for page in pdf.pages:
+            streams = page.obj.Contents
+            if not isinstance(streams, pikepdf.Array):
+                streams = [streams]
+            content = b"".join(stream.read_bytes() for stream in streams)
+            mcids = {int(m) for m in re.findall(rb"/MCID (\d+)", content)}
+            for mcid in mcids:
+                element = parents[int(page.obj.StructParents)][mcid]
+                assert (mcid, page.obj.objgen) in _marked_content(element)
+                node, depth = element, 0
+                while node.objgen != tree.K.objgen:  # and it hangs under the Document
+                    node, depth = node.P, depth + 1
+                    assert depth < 100
+            drawn += len(mcids)
+        assert drawn > 10
 
 
 def test_links_to_other_parts_become_named_destinations_of_the_guide(guide: Path) -> None:
