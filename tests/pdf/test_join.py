@@ -19,7 +19,13 @@ from pikepdf import String
 from pypdf import PdfReader
 
 from build_scripts.pdf.book import PageFooter
-from build_scripts.pdf.join import CROSS_LINK_SCHEME, Joiner, JoinError, OutlineEntry
+from build_scripts.pdf.join import (
+    CROSS_LINK_SCHEME,
+    Joiner,
+    JoinError,
+    OutlineEntry,
+    _compact_content,
+)
 from build_scripts.pdf.stamp import standalone
 from build_scripts.pdf.weasy import write_pdf
 from build_scripts.settings import FooterStyle
@@ -471,3 +477,41 @@ def test_any_string_in_a_part_survives_the_join_unchanged(
 
 
 _PLAIN_PART = render('<section class="chapter" id="ch-p"><h1>Plain</h1><p>x</p></section>', "P")
+
+
+def test_content_streams_drop_zero_glyph_adjustments_and_leave_other_streams_as_they_are() -> None:
+    with pikepdf.new() as pdf:
+        drawn = pdf.make_stream(b"BT /F1 10 Tf [<0001>0<0002>-25<0003>0 <0004>-0.0] TJ ET\n")
+        _compact_content(drawn)
+        assert drawn.read_bytes() == b"BT /F1 10 Tf [<00010002>-25<00030004>-0.0] TJ ET\n"
+        assert drawn.Filter == "/FlateDecode"
+        literal = b"BT /F1 10 Tf [(a)0(b)] TJ ET\n"
+        untouched = pdf.make_stream(literal)
+        _compact_content(untouched)
+        assert untouched.read_bytes() == literal
+
+
+def test_a_joined_page_draws_exactly_what_its_part_drew(tmp_path: Path, parts) -> None:
+    from PIL import Image, ImageChops
+
+    (tmp_path / "a.pdf").write_bytes(parts["a"])
+    guide = join(tmp_path / "guide.pdf", [parts["a"]])
+
+    def render(pdf: Path, page: int) -> Image.Image:
+        out = tmp_path / f"{pdf.stem}-{page}"
+        subprocess.run(
+            ["pdftoppm", "-r", "100", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+             str(pdf), str(out)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        image = Image.open(out.with_suffix(".png")).convert("RGB")
+        # Above the footer, which only the guide draws.
+        return image.crop((0, 0, image.width, int(image.height * 0.85)))
+
+    with pikepdf.open(guide) as pdf:
+        content = b"".join(stream.read_bytes() for stream in pdf.pages[2].obj.Contents)
+        arrays = re.findall(rb"\[[^\]]*\]\s*TJ", content)
+        assert arrays
+        assert not [a for a in arrays if re.search(rb">\s*0\s*<", a)]
+    # Pages 1 and 2 are the cover and contents: the chapter is page 3.
+    assert ImageChops.difference(render(tmp_path / "a.pdf", 1), render(guide, 3)).getbbox() is None
