@@ -282,9 +282,9 @@ _PLAIN_SPAN_KEYS = frozenset({"/Type", "/S", "/P", "/Pg", "/K"})
 
 
 def _lone_content(element: pikepdf.Object) -> tuple[int, pikepdf.Object] | None:
-    """(MCID, page) of a Span that holds one marked-content sequence and nothing else (no
-    attributes, alternate text, language ...), or None for any other element."""
-    if element.get("/S") != Name.Span or not element.is_indirect:
+    """(MCID, page) of a Span or NonStruct that holds one marked-content sequence and nothing
+    else (no attributes, alternate text, language ...), or None for any other element."""
+    if element.get("/S") not in (Name.Span, Name.NonStruct) or not element.is_indirect:
         return None
     if set(element.keys()) - _PLAIN_SPAN_KEYS:
         return None
@@ -304,6 +304,20 @@ def _lone_content(element: pikepdf.Object) -> tuple[int, pikepdf.Object] | None:
     return kid, page
 
 
+def _grouping_only(element: pikepdf.Object) -> list[pikepdf.Object] | None:
+    """The kids of a NonStruct that only groups structure elements (none of its own content,
+    attributes ...), or None for any other element."""
+    if element.get("/S") != Name.NonStruct or not element.is_indirect:
+        return None
+    if set(element.keys()) - _PLAIN_SPAN_KEYS:
+        return None
+    kids = element.get("/K", Array())
+    kids = list(kids) if isinstance(kids, Array) else [kids]
+    if all(isinstance(k, Dictionary) and "/S" in k and k.is_indirect for k in kids):
+        return kids
+    return None
+
+
 def _inline_spans(top: pikepdf.Object, parent_pairs: Sequence[pikepdf.Object]) -> None:
     """Put the marked content of each Span that holds only that (WeasyPrint writes one for
     every run of text) straight into the Span's parent, and drop the Span.
@@ -313,7 +327,8 @@ def _inline_spans(top: pikepdf.Object, parent_pairs: Sequence[pikepdf.Object]) -
     of text instead of two (at N=100, about half of its structure tree). The parent lists the
     MCID as an integer when it is on the parent's page (/Pg), else as a marked-content
     reference naming the page; the ParentTree (`parent_pairs`, [key, value ...]) then gives
-    the parent for that MCID."""
+    the parent for that MCID. NonStruct elements, WeasyPrint's other wrapper without meaning,
+    go the same way."""
     # Children before their parents, so that a Span holding only such a Span is one too.
     elements, stack = [], [top]
     while stack:
@@ -327,11 +342,24 @@ def _inline_spans(top: pikepdf.Object, parent_pairs: Sequence[pikepdf.Object]) -
     for element in reversed(elements):
         kids = element.get("/K")
         if isinstance(kids, Dictionary):
-            if _lone_content(kids) is None:
+            if _lone_content(kids) is None and _grouping_only(kids) is None:
                 continue
             kids = element.K = Array([kids])
         if not isinstance(kids, Array):
             continue
+        # A NonStruct that only groups elements (14.8.4.2: its kids are read as if they were
+        # its parent's) gives them to the parent; one that groups nothing goes.
+        grouped = [_grouping_only(k) if isinstance(k, Dictionary) else None for k in kids]
+        if any(g is not None for g in grouped):
+            flat = []
+            for kid, group in zip(list(kids), grouped, strict=True):
+                if group is None:
+                    flat.append(kid)
+                    continue
+                for grandkid in group:
+                    grandkid.P = element
+                flat += group
+            kids = element.K = Array(flat)
         # Changed in place: a kid held directly in the array is the array's own copy.
         for index, kid in enumerate(kids):
             content = _lone_content(kid) if isinstance(kid, Dictionary) else None

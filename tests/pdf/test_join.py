@@ -205,16 +205,20 @@ def _marked_content(element: pikepdf.Object) -> list[tuple[int, tuple[int, int]]
 
 
 def _lone_spans(tree: pikepdf.Object) -> list[pikepdf.Object]:
-    return [
-        e
-        for e in _struct_elements(tree)
-        if e.get("/S") == "/Span"
-        and len(_marked_content(e)) == 1
-        and not [k for k in e.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
-    ]
+    """Spans and NonStructs that hold one run of text and nothing else, and NonStructs that
+    hold nothing or only structure elements: wrappers with no meaning."""
+    found = []
+    for e in _struct_elements(tree):
+        if e.get("/S") not in ("/Span", "/NonStruct"):
+            continue
+        elements = [k for k in e.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        content = _marked_content(e)
+        if (len(content) == 1 and not elements) or (e.S == "/NonStruct" and not content):
+            found.append(e)
+    return found
 
 
-def test_spans_holding_one_run_of_text_are_dropped_and_their_parent_holds_the_text(
+def test_wrappers_without_meaning_are_dropped_and_their_parent_holds_their_content(
     parts, guide: Path
 ) -> None:
     with pikepdf.open(io.BytesIO(parts["a"])) as part:
@@ -225,7 +229,12 @@ def test_spans_holding_one_run_of_text_are_dropped_and_their_parent_holds_the_te
         assert _lone_spans(tree) == []
         # The elements with a meaning are all still there (Document and Part join them).
         guide_kinds = {str(e.get("/S")) for e in _struct_elements(tree)}
-        assert kinds - {"/Span", "/Document"} <= guide_kinds
+        for element in _struct_elements(tree.K):  # each names the element holding it
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    assert kid.P.objgen == element.objgen
+        assert kinds - {"/Span", "/NonStruct", "/Document"} <= guide_kinds
         assert {"/H1", "/P", "/Link"} <= guide_kinds
         # Every marked-content sequence drawn on a page is reached through the ParentTree,
         # and the element it names lists that sequence on that page.
