@@ -707,7 +707,8 @@ class Joiner:
         objects = _reachable(scratch, font_objects, set())
         numbers, shared = self._number(scratch, objects)
         self._write(numbers, self._table(numbers), objects, shared)
-        resources = writer.dictionary(
+        # One resource dictionary that every footer refers to, and each footer compressed.
+        resources = self.out.put_dict(
             {
                 b"/Font": writer.dictionary(
                     {
@@ -724,9 +725,10 @@ class Joiner:
                     b"/Type": b"/XObject",
                     b"/Subtype": b"/Form",
                     b"/BBox": writer.array([b"0", b"0", b"%.2f" % width, b"%.2f" % height]),
-                    b"/Resources": resources,
+                    b"/Resources": writer.ref(resources),
+                    b"/Filter": b"/FlateDecode",
                 },
-                data,
+                zlib.compress(data, 9),
             )
 
     def _write_outline(self, entries: Sequence[OutlineEntry], parent: int) -> tuple:
