@@ -17,6 +17,8 @@ single document would have had:
 - the tags (one structure tree: a Document element with every part as a Part element),
   fillable form fields (form resources that two parts name alike but that differ are
   renamed), and the document's metadata, which come from the first chapter;
+- the tags without WeasyPrint's Span around every run of text: a Span holding one
+  marked-content sequence and nothing else gives it to its parent (`_inline_spans`);
 - one copy of each font: parts embed the shipped fonts whole, with the widths and Unicode map
   of every glyph, so a font is the same in every part and is written once.
 
@@ -30,6 +32,7 @@ import hashlib
 import io
 import os
 import re
+import zlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,6 +256,133 @@ def _part_element(part: pikepdf.Pdf, tree: pikepdf.Object) -> pikepdf.Object:
     return wrapper
 
 
+# In a page's content stream (WeasyPrint's: hex strings only, no inline images): a TJ array,
+# and a glyph adjustment of zero between two of its strings.
+_TJ_ARRAY = re.compile(rb"\[((?:<[0-9A-Fa-f]*>|[-+]?(?:\d+\.?\d*|\.\d+)|\s)*)\]\s*TJ")
+_ZERO_ADJUSTMENT = re.compile(rb">\s*[-+]?(?:0+\.?0*|\.0+)\s*<")
+_NOT_ONLY_NUMBERS_AND_HEX = re.compile(rb"\(|(?:^|\s)(?:BI|ID|EI)(?:\s|$)")
+
+
+def _compact_content(stream: pikepdf.Stream) -> None:
+    """Write a page's content stream shorter, drawing exactly the same: a glyph adjustment
+    of zero in a TJ array is dropped, joining the strings around it (WeasyPrint writes every
+    glyph as a string of its own followed by its adjustment, mostly 0), and the stream is
+    compressed at zlib's best level. A stream with literal strings or an inline image is
+    left as it is. (Numbers keep their precision: even four decimals moved pixels.)"""
+    if stream.get("/Filter") not in (None, Name.FlateDecode) or "/DecodeParms" in stream:
+        return
+    data = stream.read_bytes()
+    if _NOT_ONLY_NUMBERS_AND_HEX.search(data):
+        return
+    data = _TJ_ARRAY.sub(lambda m: b"[" + _ZERO_ADJUSTMENT.sub(b"", m.group(1)) + b"] TJ", data)
+    stream.write(zlib.compress(data, 9), filter=Name.FlateDecode)
+
+
+_PLAIN_SPAN_KEYS = frozenset({"/Type", "/S", "/P", "/Pg", "/K"})
+
+
+def _lone_content(element: pikepdf.Object) -> tuple[int, pikepdf.Object] | None:
+    """(MCID, page) of a Span or NonStruct that holds one marked-content sequence and nothing
+    else (no attributes, alternate text, language ...), or None for any other element."""
+    if element.get("/S") not in (Name.Span, Name.NonStruct) or not element.is_indirect:
+        return None
+    if set(element.keys()) - _PLAIN_SPAN_KEYS:
+        return None
+    kid = element.get("/K")
+    if isinstance(kid, Array):
+        if len(kid) != 1:
+            return None
+        kid = kid[0]
+    page = element.get("/Pg")
+    if isinstance(kid, Dictionary):
+        # A marked-content reference (14.7.4.3), not one into a form XObject's stream.
+        if kid.get("/Type") != Name.MCR or "/Stm" in kid or "/MCID" not in kid:
+            return None
+        kid, page = kid.MCID, kid.get("/Pg", page)
+    if not isinstance(kid, int) or isinstance(kid, bool) or page is None:
+        return None
+    return kid, page
+
+
+def _grouping_only(element: pikepdf.Object) -> list[pikepdf.Object] | None:
+    """The kids of a NonStruct that only groups structure elements (none of its own content,
+    attributes ...), or None for any other element."""
+    if element.get("/S") != Name.NonStruct or not element.is_indirect:
+        return None
+    if set(element.keys()) - _PLAIN_SPAN_KEYS:
+        return None
+    kids = element.get("/K", Array())
+    kids = list(kids) if isinstance(kids, Array) else [kids]
+    if all(isinstance(k, Dictionary) and "/S" in k and k.is_indirect for k in kids):
+        return kids
+    return None
+
+
+def _inline_spans(top: pikepdf.Object, parent_pairs: Sequence[pikepdf.Object]) -> None:
+    """Put the marked content of each Span that holds only that (WeasyPrint writes one for
+    every run of text) straight into the Span's parent, and drop the Span.
+
+    A Span has no meaning of its own (14.8.4.4): assistive technology reads the same text in
+    the same order under the same parent, and the guide has one structure element for a run
+    of text instead of two (at N=100, about half of its structure tree). The parent lists the
+    MCID as an integer when it is on the parent's page (/Pg), else as a marked-content
+    reference naming the page; the ParentTree (`parent_pairs`, [key, value ...]) then gives
+    the parent for that MCID. NonStruct elements, WeasyPrint's other wrapper without meaning,
+    go the same way."""
+    # Children before their parents, so that a Span holding only such a Span is one too.
+    elements, stack = [], [top]
+    while stack:
+        element = stack.pop()
+        elements.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, Array) else [kids]:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                stack.append(kid)
+    replaced: dict[tuple[int, int], pikepdf.Object] = {}
+    for element in reversed(elements):
+        kids = element.get("/K")
+        if isinstance(kids, Dictionary):
+            if _lone_content(kids) is None and _grouping_only(kids) is None:
+                continue
+            kids = element.K = Array([kids])
+        if not isinstance(kids, Array):
+            continue
+        # A NonStruct that only groups elements (14.8.4.2: its kids are read as if they were
+        # its parent's) gives them to the parent; one that groups nothing goes.
+        grouped = [_grouping_only(k) if isinstance(k, Dictionary) else None for k in kids]
+        if any(g is not None for g in grouped):
+            flat = []
+            for kid, group in zip(list(kids), grouped, strict=True):
+                if group is None:
+                    flat.append(kid)
+                    continue
+                for grandkid in group:
+                    grandkid.P = element
+                flat += group
+            kids = element.K = Array(flat)
+        # Changed in place: a kid held directly in the array is the array's own copy.
+        for index, kid in enumerate(kids):
+            content = _lone_content(kid) if isinstance(kid, Dictionary) else None
+            if content is None:
+                continue
+            mcid, page = content
+            own_page = element.get("/Pg")
+            if own_page is not None and own_page.objgen == page.objgen:
+                kids[index] = mcid
+            else:
+                kids[index] = Dictionary(Type=Name.MCR, Pg=page, MCID=mcid)
+            replaced[kid.objgen] = element
+    if not replaced:
+        return
+    for value in parent_pairs[1::2]:
+        if isinstance(value, Array):
+            for index, item in enumerate(value):
+                if isinstance(item, Dictionary) and item.objgen in replaced:
+                    while item.objgen in replaced:  # a Span inlined into one inlined too
+                        item = replaced[item.objgen]
+                    value[index] = item
+
+
 class Joiner:
     """Writes the guide part by part, straight to a file, so memory stays bounded.
 
@@ -460,6 +590,8 @@ class Joiner:
             return obj
 
         top = _part_element(part, tree)
+        parent_pairs = _flat_pairs(tree.get("/ParentTree", Dictionary()), "/Nums")
+        _inline_spans(top, parent_pairs)
         top.S = Name.Part
         top.P = placeholder(self.document)
         pages_root = placeholder(self.pages_root)
@@ -469,6 +601,10 @@ class Joiner:
         # Pages are reached through `page_objects` from here on: asking the part for its page
         # list again would make qpdf repair the /Parent links this changes.
         for number, page_object in enumerate(page_objects):
+            contents = page_object.get("/Contents")
+            for stream in contents if isinstance(contents, Array) else [contents]:
+                if isinstance(stream, pikepdf.Stream):
+                    _compact_content(stream)
             page = pikepdf.Page(page_object)
             _retarget_cross_links(page)
             index = len(pages) + number
@@ -492,7 +628,6 @@ class Joiner:
         form = root.get("/AcroForm")
         fields = list(form.get("/Fields", ())) if form is not None else []
         form_values = [(kind, raw, form.DR[kind][key]) for kind, raw, key in new_resources]
-        parent_pairs = _flat_pairs(tree.get("/ParentTree", Dictionary()), "/Nums")
         objects = _reachable(
             part,
             [
@@ -572,7 +707,8 @@ class Joiner:
         objects = _reachable(scratch, font_objects, set())
         numbers, shared = self._number(scratch, objects)
         self._write(numbers, self._table(numbers), objects, shared)
-        resources = writer.dictionary(
+        # One resource dictionary that every footer refers to, and each footer compressed.
+        resources = self.out.put_dict(
             {
                 b"/Font": writer.dictionary(
                     {
@@ -589,9 +725,10 @@ class Joiner:
                     b"/Type": b"/XObject",
                     b"/Subtype": b"/Form",
                     b"/BBox": writer.array([b"0", b"0", b"%.2f" % width, b"%.2f" % height]),
-                    b"/Resources": resources,
+                    b"/Resources": writer.ref(resources),
+                    b"/Filter": b"/FlateDecode",
                 },
-                data,
+                zlib.compress(data, 9),
             )
 
     def _write_outline(self, entries: Sequence[OutlineEntry], parent: int) -> tuple:

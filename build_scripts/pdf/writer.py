@@ -138,7 +138,7 @@ class _Output:
             offset += len(body) + 1
             self.where[member] = (2, number, index)
         first = b" ".join(header) + b"\n"
-        data = zlib.compress(first + b"\n".join(bodies), 6)
+        data = zlib.compress(first + b"\n".join(bodies), 9)
         self.put_stream(
             number,
             b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>"

@@ -4,6 +4,7 @@ a part has to be odd), joined, and read back with qpdf, pikepdf, pypdf and poppl
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -18,7 +19,13 @@ from pikepdf import String
 from pypdf import PdfReader
 
 from build_scripts.pdf.book import PageFooter
-from build_scripts.pdf.join import CROSS_LINK_SCHEME, Joiner, JoinError, OutlineEntry
+from build_scripts.pdf.join import (
+    CROSS_LINK_SCHEME,
+    Joiner,
+    JoinError,
+    OutlineEntry,
+    _compact_content,
+)
 from build_scripts.pdf.stamp import standalone
 from build_scripts.pdf.weasy import write_pdf
 from build_scripts.settings import FooterStyle
@@ -170,6 +177,85 @@ def test_struct_tree_has_one_document_root_holding_every_part(guide: Path) -> No
         for page in pdf.pages:
             if "/StructParents" in page.obj:
                 assert int(page.obj.StructParents) in keys
+
+
+def _struct_elements(element: pikepdf.Object) -> list[pikepdf.Object]:
+    """`element` and every structure element under it."""
+    found, stack = [], [element]
+    while stack:
+        element = stack.pop()
+        found.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                stack.append(kid)
+    return found
+
+
+def _marked_content(element: pikepdf.Object) -> list[tuple[int, tuple[int, int]]]:
+    """(MCID, page objgen) of each marked-content sequence an element lists itself."""
+    kids = element.get("/K")
+    found = []
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int) and not isinstance(kid, bool):
+            found.append((kid, element.Pg.objgen))
+        elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
+            found.append((int(kid.MCID), kid.get("/Pg", element.get("/Pg")).objgen))
+    return found
+
+
+def _lone_spans(tree: pikepdf.Object) -> list[pikepdf.Object]:
+    """Spans and NonStructs that hold one run of text and nothing else, and NonStructs that
+    hold nothing or only structure elements: wrappers with no meaning."""
+    found = []
+    for e in _struct_elements(tree):
+        if e.get("/S") not in ("/Span", "/NonStruct"):
+            continue
+        elements = [k for k in e.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        content = _marked_content(e)
+        if (len(content) == 1 and not elements) or (e.S == "/NonStruct" and not content):
+            found.append(e)
+    return found
+
+
+def test_wrappers_without_meaning_are_dropped_and_their_parent_holds_their_content(
+    parts, guide: Path
+) -> None:
+    with pikepdf.open(io.BytesIO(parts["a"])) as part:
+        assert _lone_spans(part.Root.StructTreeRoot)  # WeasyPrint writes one per run
+        kinds = {str(e.get("/S")) for e in _struct_elements(part.Root.StructTreeRoot)}
+    with pikepdf.open(guide) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        assert _lone_spans(tree) == []
+        # The elements with a meaning are all still there (Document and Part join them).
+        guide_kinds = {str(e.get("/S")) for e in _struct_elements(tree)}
+        for element in _struct_elements(tree.K):  # each names the element holding it
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    assert kid.P.objgen == element.objgen
+        assert kinds - {"/Span", "/NonStruct", "/Document"} <= guide_kinds
+        assert {"/H1", "/P", "/Link"} <= guide_kinds
+        # Every marked-content sequence drawn on a page is reached through the ParentTree,
+        # and the element it names lists that sequence on that page.
+        nums = list(tree.ParentTree.Nums)
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        drawn = 0
+        for page in pdf.pages:
+            streams = page.obj.Contents
+            if not isinstance(streams, pikepdf.Array):
+                streams = [streams]
+            content = b"".join(stream.read_bytes() for stream in streams)
+            mcids = {int(m) for m in re.findall(rb"/MCID (\d+)", content)}
+            for mcid in mcids:
+                element = parents[int(page.obj.StructParents)][mcid]
+                assert (mcid, page.obj.objgen) in _marked_content(element)
+                node, depth = element, 0
+                while node.objgen != tree.K.objgen:  # and it hangs under the Document
+                    node, depth = node.P, depth + 1
+                    assert depth < 100
+            drawn += len(mcids)
+        assert drawn > 10
 
 
 def test_links_to_other_parts_become_named_destinations_of_the_guide(guide: Path) -> None:
@@ -400,3 +486,41 @@ def test_any_string_in_a_part_survives_the_join_unchanged(
 
 
 _PLAIN_PART = render('<section class="chapter" id="ch-p"><h1>Plain</h1><p>x</p></section>', "P")
+
+
+def test_content_streams_drop_zero_glyph_adjustments_and_leave_other_streams_as_they_are() -> None:
+    with pikepdf.new() as pdf:
+        drawn = pdf.make_stream(b"BT /F1 10 Tf [<0001>0<0002>-25<0003>0 <0004>-0.0] TJ ET\n")
+        _compact_content(drawn)
+        assert drawn.read_bytes() == b"BT /F1 10 Tf [<00010002>-25<00030004>-0.0] TJ ET\n"
+        assert drawn.Filter == "/FlateDecode"
+        literal = b"BT /F1 10 Tf [(a)0(b)] TJ ET\n"
+        untouched = pdf.make_stream(literal)
+        _compact_content(untouched)
+        assert untouched.read_bytes() == literal
+
+
+def test_a_joined_page_draws_exactly_what_its_part_drew(tmp_path: Path, parts) -> None:
+    from PIL import Image, ImageChops
+
+    (tmp_path / "a.pdf").write_bytes(parts["a"])
+    guide = join(tmp_path / "guide.pdf", [parts["a"]])
+
+    def render(pdf: Path, page: int) -> Image.Image:
+        out = tmp_path / f"{pdf.stem}-{page}"
+        subprocess.run(
+            ["pdftoppm", "-r", "100", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+             str(pdf), str(out)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        image = Image.open(out.with_suffix(".png")).convert("RGB")
+        # Above the footer, which only the guide draws.
+        return image.crop((0, 0, image.width, int(image.height * 0.85)))
+
+    with pikepdf.open(guide) as pdf:
+        content = b"".join(stream.read_bytes() for stream in pdf.pages[2].obj.Contents)
+        arrays = re.findall(rb"\[[^\]]*\]\s*TJ", content)
+        assert arrays
+        assert not [a for a in arrays if re.search(rb">\s*0\s*<", a)]
+    # Pages 1 and 2 are the cover and contents: the chapter is page 3.
+    assert ImageChops.difference(render(tmp_path / "a.pdf", 1), render(guide, 3)).getbbox() is None
